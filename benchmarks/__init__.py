@@ -1,0 +1,1 @@
+"""Speed and scale figures, printed (``make bench``); not timed tests."""

@@ -1,0 +1,5 @@
+"""``python -m components.cli``."""
+
+from . import main
+
+raise SystemExit(main())

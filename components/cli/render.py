@@ -1,0 +1,39 @@
+"""``elastic-access render``: the Kibana role bodies and Cloud role assignments, offline."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from ..core.problems import InvalidConfig, errors
+from ..core.stack import render_stack, validate_stack
+from .common import USAGE, UsageError, add_config_arguments, fail, load, report, target
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "render",
+        help="print the role bodies and member role assignments the config stands for (JSON)",
+        description="Print {roles: {name: PUT body}, members: {email: role_assignments}} for a "
+        "stack config, without network access. Exit 2 when the config cannot be rendered.",
+    )
+    add_config_arguments(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        config = load(args)
+        chosen = target(args, config)
+    except UsageError as error:
+        return fail(str(error))
+    except InvalidConfig as error:
+        report(error.problems)
+        return USAGE
+    problems = errors(validate_stack(config, chosen))
+    if problems:
+        report(problems)
+        return USAGE
+    print(json.dumps(render_stack(config, chosen), indent=2, sort_keys=True))
+    return 0

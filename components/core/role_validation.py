@@ -1,0 +1,392 @@
+"""Every rule a role config must pass before anything is sent to Kibana.
+
+Three kinds of rules, each message naming the config field path:
+
+* Kibana's and Elasticsearch's own structural rules (what the role API would answer 400 to):
+  base XOR feature, spaces, id patterns, ``_`` metadata keys, reserved names, name length.
+  Messages quote Kibana's where Kibana has one.
+* Serverless rules: no ``run_as``, ``remote_indices``, ``remote_cluster``; no Stack cases.
+* Catalog rules for the features the catalog fully knows (Cases, Connectors, alert-bearing
+  features): unknown privilege or sub-feature, a sub-feature the target release does not have,
+  a feature the target does not register. Deprecated ids give a warning naming the
+  replacement. Other feature ids are at most a warning offline; the live privileges check
+  decides them (Kibana itself stores unknown ids silently and grants nothing).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator
+
+from .config import CustomisedAccess, KibanaEntry, RoleSpec
+from .feature_catalog import (
+    BY_ID,
+    CONNECTORS,
+    FEATURES,
+    PRIMARY,
+    Feature,
+    Solution,
+    alert_features,
+    cases_feature,
+    features_for,
+    is_deprecated,
+    is_registered,
+    privileges_of,
+    sub_feature_history,
+    sub_features_of,
+    successor,
+)
+from .kibana_role import ALL_SPACES
+from .problems import Problem, Severity, one_of
+from .shorthand import shorthand_features
+from .versions import KibanaTarget, Version
+
+# Elasticsearch built-in roles (ReservedRolesStore; docs "Built-in roles").
+RESERVED_ROLE_NAMES = frozenset(
+    [
+        "apm_system",
+        "apm_user",
+        "beats_admin",
+        "beats_system",
+        "data_frame_transforms_admin",
+        "data_frame_transforms_user",
+        "editor",
+        "enrich_user",
+        "inference_admin",
+        "inference_user",
+        "ingest_admin",
+        "kibana_admin",
+        "kibana_system",
+        "kibana_user",
+        "logstash_admin",
+        "logstash_system",
+        "machine_learning_admin",
+        "machine_learning_user",
+        "monitoring_user",
+        "remote_monitoring_agent",
+        "remote_monitoring_collector",
+        "reporting_user",
+        "rollup_admin",
+        "rollup_user",
+        "snapshot_user",
+        "superuser",
+        "transform_admin",
+        "transform_user",
+        "transport_client",
+        "viewer",
+        "watcher_admin",
+        "watcher_user",
+    ]
+)
+MAX_NAME_LENGTH = 507  # Elasticsearch native realm (NativeRealmValidationUtil)
+SERVERLESS_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9._-]*$")
+SPACE_ID = re.compile(r"^[a-z0-9_-]+$")
+FEATURE_ID = re.compile(r"^[a-zA-Z0-9_-]+$")
+BASE_PRIVILEGES = PRIMARY
+
+# Release gates of body fields (terraform-provider-elasticstack models.go; Kibana PR #182377).
+FIELD_SINCE = {
+    "description": Version(8, 15),
+    "remote_indices": Version(8, 10),
+    "remote_cluster": Version(8, 15),
+}
+SERVERLESS_FORBIDDEN = ("run_as", "remote_indices", "remote_cluster")
+
+
+def validate_role(name: str, spec: RoleSpec, target: KibanaTarget) -> list[Problem]:
+    """Every problem of one role for one target; an empty list means it can be sent."""
+    path = f"roles.{name}"
+    return sorted(
+        [
+            *_name_problems(name, path, target),
+            *_space_problems(spec.spaces, f"{path}.spaces"),
+            *_shorthand_problems(spec, path, target),
+            *(
+                p
+                for i, entry in enumerate(spec.kibana)
+                for p in _entry_problems(entry, f"{path}.kibana[{i}]", target)
+            ),
+            *_overlap_problems(spec, path, target),
+            *_elasticsearch_problems(spec, path, target),
+            *_metadata_problems(spec, path),
+        ]
+    )
+
+
+# ---------------------------------------------------------------- name, spaces, metadata
+
+
+def _name_problems(name: str, path: str, target: KibanaTarget) -> Iterator[Problem]:
+    if not 1 <= len(name) <= MAX_NAME_LENGTH:
+        yield Problem(path, f"role names are 1 to {MAX_NAME_LENGTH} characters long")
+    if name != name.strip() or not all(32 <= ord(c) < 127 for c in name):
+        yield Problem(
+            path, "role names are printable ASCII without leading or trailing white space"
+        )
+    if name in RESERVED_ROLE_NAMES:
+        yield Problem(path, f"Role [{name}] is reserved and may not be used.")
+    if target.serverless and not SERVERLESS_NAME.match(name):
+        yield Problem(
+            path,
+            "serverless role names start with a letter or digit and use only letters, digits, "
+            "'.', '_' and '-'",
+        )
+
+
+def _space_problems(spaces: list[str], path: str) -> Iterator[Problem]:
+    if not spaces:
+        yield Problem(path, 'must name at least one space, or ["*"] for all spaces')
+        return
+    if ALL_SPACES in spaces and len(spaces) > 1:
+        yield Problem(path, '"*" (all spaces) cannot be combined with space ids')
+    for i, space in enumerate(spaces):
+        if space != ALL_SPACES and not SPACE_ID.match(space):
+            yield Problem(
+                f"{path}[{i}]",
+                f"{space!r}: must be lower case, a-z, 0-9, '_', and '-' are allowed",
+            )
+    if len(set(spaces)) != len(spaces):
+        yield Problem(path, "lists a space more than once")
+
+
+def _metadata_problems(spec: RoleSpec, path: str) -> Iterator[Problem]:
+    for key in spec.metadata:
+        if key.startswith("_"):
+            yield Problem(
+                f"{path}.metadata.{key}", "role descriptor metadata keys may not start with [_]"
+            )
+
+
+# ---------------------------------------------------------------- shorthands
+
+
+def _shorthand_problems(spec: RoleSpec, path: str, target: KibanaTarget) -> Iterator[Problem]:
+    for solution, access in spec.cases.items():
+        where = f"{path}.cases.{solution}"
+        feature = cases_feature(solution, target)
+        if access.access == "none":
+            continue
+        if feature is None:
+            yield Problem(where, _no_cases_reason(solution, target))
+            continue
+        yield from _access_problems(access, feature, where, target)
+    if spec.connectors is not None and spec.connectors.access != "none":
+        yield from _access_problems(spec.connectors, CONNECTORS, f"{path}.connectors", target)
+    for solution, level in spec.alerts.items():
+        if level != "none" and not alert_features(solution, target):
+            yield Problem(f"{path}.alerts.{solution}", f"{target} has no {solution} alerts")
+
+
+def _no_cases_reason(solution: Solution, target: KibanaTarget) -> str:
+    available = [s for s in ("observability", "security", "stack") if cases_feature(s, target)]
+    if target.serverless and solution == "stack":
+        reason = "Stack Management cases do not exist on serverless"
+    else:
+        reason = f"{target} has no {solution} cases"
+    return f"{reason}; {one_of(available)}"
+
+
+def _access_problems(
+    access: CustomisedAccess, feature: Feature, path: str, target: KibanaTarget
+) -> Iterator[Problem]:
+    subs = [s.id for s in sub_features_of(feature, target)]
+    if access.allow and access.access == "all":
+        yield Problem(
+            f"{path}.allow",
+            "has no effect with access: all, which includes every sub-feature; use deny to "
+            "remove some",
+        )
+    if access.deny and access.access == "read":
+        yield Problem(
+            f"{path}.deny", "has no effect with access: read, which includes no sub-feature"
+        )
+    for field, chosen in (("allow", access.allow), ("deny", access.deny)):
+        for i, privilege in enumerate(chosen):
+            if privilege not in subs:
+                yield Problem(
+                    f"{path}.{field}[{i}]", _unknown_sub_feature(privilege, feature, target)
+                )
+    both = sorted(set(access.allow) & set(access.deny))
+    if both:
+        yield Problem(path, f"{', '.join(both)} is both allowed and denied")
+
+
+def _unknown_sub_feature(privilege: str, feature: Feature, target: KibanaTarget) -> str:
+    subs = [s.id for s in sub_features_of(feature, target)]
+    later = sub_feature_history(feature, privilege)
+    if later is not None and not target.serverless and later.since > target.version:
+        return (
+            f"{privilege!r} is not a sub-feature privilege of {feature.id} in {target}; it was "
+            f"added in {later.since.major}.{later.since.minor}; {one_of(subs)}"
+        )
+    return f"{privilege!r} is not a sub-feature privilege of {feature.id}; {one_of(subs)}"
+
+
+# ---------------------------------------------------------------- raw Kibana entries
+
+
+def _entry_problems(entry: KibanaEntry, path: str, target: KibanaTarget) -> Iterator[Problem]:
+    yield from _space_problems(entry.spaces, f"{path}.spaces")
+    granted = {f: p for f, p in entry.feature.items() if p}
+    if not entry.base and not granted:
+        yield Problem(path, "either [base] or [feature] is expected, but none of them specified")
+    if entry.base and entry.feature:
+        yield Problem(
+            path, "definition of [feature] isn't allowed when non-empty [base] is defined."
+        )
+    for i, base in enumerate(entry.base):
+        if base not in BASE_PRIVILEGES:
+            yield Problem(
+                f"{path}.base[{i}]", f"{base!r} is not a base privilege; {one_of(PRIMARY)}"
+            )
+    for feature_id, privileges in entry.feature.items():
+        yield from _feature_problems(feature_id, privileges, f"{path}.feature.{feature_id}", target)
+
+
+def _feature_problems(
+    feature_id: str, privileges: list[str], path: str, target: KibanaTarget
+) -> Iterator[Problem]:
+    if not FEATURE_ID.match(feature_id):
+        yield Problem(path, "only a-z, A-Z, 0-9, '_', and '-' are allowed")
+        return
+    for i, privilege in enumerate(privileges):
+        if not FEATURE_ID.match(privilege):
+            yield Problem(f"{path}[{i}]", "only a-z, A-Z, 0-9, '_', and '-' are allowed")
+    feature = BY_ID.get(feature_id)
+    if feature is None:
+        yield Problem(path, _not_in_catalog(feature_id, target), "warning")
+        return
+    severity: Severity = "error" if feature.fully_known else "warning"
+    if not is_registered(feature, target):
+        yield Problem(path, _not_registered(feature, target), severity)
+        return
+    if is_deprecated(feature, target):
+        yield Problem(path, _deprecated(feature, target), "warning")
+    allowed = privileges_of(feature, target)
+    for i, privilege in enumerate(privileges):
+        if privilege in allowed or not FEATURE_ID.match(privilege):
+            continue
+        if privilege in {s.id for s in feature.sub_features}:
+            message = _unknown_sub_feature(privilege, feature, target)
+        else:
+            message = (
+                f"{privilege!r} is not a privilege of {feature_id} in {target}; {one_of(allowed)}"
+            )
+            later = sub_feature_history(feature, privilege)
+            if later is not None:
+                message = _unknown_sub_feature(privilege, feature, target)
+        yield Problem(f"{path}[{i}]", message, severity)
+
+
+def close_matches(feature_id: str, target: KibanaTarget) -> list[str]:
+    """Current feature ids of the target that look like a mistyped one."""
+    current = [f.id for f in features_for(target).values() if not is_deprecated(f, target)]
+    return difflib.get_close_matches(feature_id, current, n=3, cutoff=0.75)
+
+
+def _not_in_catalog(feature_id: str, target: KibanaTarget) -> str:
+    near = close_matches(feature_id, target)
+    hint = f" (did you mean {', '.join(near)}?)" if near else ""
+    return (
+        f"feature {feature_id!r} is not in the offline catalog{hint}; the live check against "
+        f"{target}'s privileges API decides, and Kibana would store an unknown id and grant nothing"
+    )
+
+
+def _not_registered(feature: Feature, target: KibanaTarget) -> str:
+    current = successor_in(feature, target)
+    hint = f"; use {current.id}" if current else ""
+    if target.serverless:
+        return f"feature {feature.id} does not exist on {target}{hint}"
+    added = f" (added in {feature.since.major}.{feature.since.minor})" if feature.since else ""
+    return f"feature {feature.id} does not exist in {target}{added}{hint}"
+
+
+def successor_in(feature: Feature, target: KibanaTarget) -> Feature | None:
+    """The registered, current feature of the same lineage, if any."""
+    for candidate in FEATURES:
+        if (
+            candidate.lineage == feature.lineage
+            and is_registered(candidate, target)
+            and not is_deprecated(candidate, target)
+        ):
+            return candidate
+    return None
+
+
+def _deprecated(feature: Feature, target: KibanaTarget) -> str:
+    current = successor(feature.id, target)
+    replacement = f"; use {current.id}" if current else ""
+    return f"feature {feature.id} is deprecated in {target}{replacement}"
+
+
+# ---------------------------------------------------------------- across entries
+
+
+def _overlap_problems(spec: RoleSpec, path: str, target: KibanaTarget) -> Iterator[Problem]:
+    """Kibana refuses two entries naming the same space; the shorthands count as an entry."""
+    shorthand = shorthand_features(spec, target)
+    entries: list[tuple[str, list[str]]] = [
+        (f"{path}.kibana[{i}]", e.spaces) for i, e in enumerate(spec.kibana)
+    ]
+    merged_into: str | None = None
+    if shorthand:
+        for where, spaces in entries:
+            raw = spec.kibana[int(where.rsplit("[", 1)[1][:-1])]
+            if not raw.base and sorted(set(spaces)) == sorted(set(spec.spaces)):
+                merged_into = where
+                for feature in sorted(set(raw.feature) & set(shorthand)):
+                    yield Problem(
+                        f"{where}.feature.{feature}",
+                        f"{feature} is also granted by the shorthands (cases, connectors, "
+                        "alerts) on the same spaces; set it in one place",
+                    )
+                break
+        if merged_into is None:
+            entries.append((f"{path}.spaces", spec.spaces))
+    seen: dict[str, str] = {}
+    for where, spaces in entries:
+        for space in dict.fromkeys(spaces):
+            first = seen.setdefault(space, where)
+            if first != where:
+                yield Problem(
+                    where,
+                    f"more than one privilege is applied to the following spaces: [{space}] "
+                    f"(also in {first})",
+                )
+
+
+# ---------------------------------------------------------------- Elasticsearch part
+
+
+def _elasticsearch_problems(spec: RoleSpec, path: str, target: KibanaTarget) -> Iterator[Problem]:
+    es = spec.elasticsearch
+    where = f"{path}.elasticsearch"
+    present = {
+        "run_as": bool(es.run_as),
+        "remote_indices": bool(es.remote_indices),
+        "remote_cluster": bool(es.remote_cluster),
+        "description": bool(spec.description),
+    }
+    for field, since in FIELD_SINCE.items():
+        if present[field] and not target.serverless and target.version < since:
+            field_path = path if field == "description" else where
+            yield Problem(
+                f"{field_path}.{field}",
+                f"needs Kibana {since.major}.{since.minor} or later; the target is {target}",
+            )
+    if target.serverless:
+        for field in SERVERLESS_FORBIDDEN:
+            if present[field]:
+                yield Problem(f"{where}.{field}", "is not allowed in serverless custom roles")
+    for kind, entries in (("indices", es.indices), ("remote_indices", es.remote_indices)):
+        for i, entry in enumerate(entries):
+            if isinstance(entry.query, str) and entry.query.strip():
+                try:
+                    json.loads(entry.query)
+                except ValueError:
+                    yield Problem(
+                        f"{where}.{kind}[{i}].query", "is not valid JSON (a query DSL object)"
+                    )

@@ -1,0 +1,25 @@
+"""Shared test set-up: paths of the project and its fixtures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def peer_roles() -> list[tuple[str, dict[str, Any]]]:
+    """The peer project's role bodies: (file stem, fixture)."""
+    return [
+        (path.stem.rsplit("__", 2)[-1], json.loads(path.read_text()))
+        for path in sorted((FIXTURES / "peer-kibana-roles").glob("*.json"))
+    ]
+
+
+@pytest.fixture
+def project_root() -> Path:
+    return ROOT
