@@ -1,0 +1,136 @@
+"""The Kibana HTTP API calls elastic-access makes: status, roles, privileges, features, spaces.
+
+Bodies go out and come back as the API shapes them (dicts); deciding what to send and
+comparing what comes back is the core's job.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import quote
+
+from components.clients.connection import KibanaConnection, RetryPolicy
+from components.clients.errors import (
+    ApiError,
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+)
+from components.clients.http import JsonHttpClient, ServiceClient
+
+__all__ = ["KibanaClient", "KibanaStatus"]
+
+Flavor = Literal["stateful", "serverless"]
+
+# Every write needs kbn-xsrf (any value). The role routes have one public version; pinning it
+# keeps their shape fixed if Kibana adds another.
+_XSRF = {"kbn-xsrf": "elastic-access"}
+_ROLE_API = {"elastic-api-version": "2023-10-31"}
+
+_HINTS: dict[type[ApiError], str] = {
+    Unauthorized: (
+        "Check the API key / credentials (elastic-access:kibanaApiKey or KIBANA_API_KEY, or "
+        "kibanaUsername / kibanaPassword): they are wrong, expired or revoked, or belong to "
+        "another cluster."
+    ),
+    Forbidden: (
+        "The API key (or user) needs the manage_security cluster privilege to manage roles. If it "
+        "has it, the detail names what the license or the server refused."
+    ),
+    NotFound: (
+        "Check the name, and that the url points at Kibana (not Elasticsearch) with its base "
+        "path; on Serverless, custom roles must be enabled for the project."
+    ),
+    Conflict: "A role of this name already exists.",
+}
+
+
+@dataclass(frozen=True)
+class KibanaStatus:
+    """What ``GET /api/status`` says about the server: its version and flavor."""
+
+    version: str
+    flavor: Flavor
+
+
+class KibanaClient(ServiceClient):
+    """Typed calls to one Kibana. Thread-safe; ``close()`` (or ``with``) releases connections."""
+
+    def __init__(self, connection: KibanaConnection, retry: RetryPolicy | None = None) -> None:
+        super().__init__(JsonHttpClient(connection, service="Kibana", retry=retry, hints=_HINTS))
+        self._status: KibanaStatus | None = None
+        self._status_lock = threading.Lock()
+
+    def status(self) -> KibanaStatus:
+        """Version and flavor from ``GET /api/status``, fetched once per client.
+
+        ``version.build_flavor`` "serverless" is the serverless flavor; "traditional" or no
+        build_flavor (older releases) is stateful.
+        """
+        with self._status_lock:
+            if self._status is None:
+                self._status = self._fetch_status()
+            return self._status
+
+    def _fetch_status(self) -> KibanaStatus:
+        response = self._http.call("GET", "/api/status")
+        version = response.object().get("version")
+        if not isinstance(version, dict) or not isinstance(version.get("number"), str):
+            raise response.unexpected("the status body has no version.number")
+        flavor: Flavor = "serverless" if version.get("build_flavor") == "serverless" else "stateful"
+        return KibanaStatus(version=version["number"], flavor=flavor)
+
+    def get_role(self, name: str) -> dict[str, Any] | None:
+        """The role as Kibana returns it, or None when there is no such role (404)."""
+        try:
+            return self._http.call("GET", _role_path(name), headers=_ROLE_API).object()
+        except NotFound:
+            return None
+
+    def list_roles(self) -> list[dict[str, Any]]:
+        """Every role (``GET /api/security/role``), sorted by name by Kibana."""
+        return self._http.call("GET", "/api/security/role", headers=_ROLE_API).objects()
+
+    def put_role(self, name: str, body: dict[str, Any], *, create_only: bool) -> None:
+        """Create or fully replace a role (204). With ``create_only`` an existing role gives
+        ``Conflict`` (409) instead of being replaced; note that a retried create whose first
+        attempt was applied also answers 409."""
+        self._http.call(
+            "PUT",
+            _role_path(name),
+            params={"createOnly": "true" if create_only else "false"},
+            body=body,
+            headers=_ROLE_API | _XSRF,
+        )
+
+    def delete_role(self, name: str) -> bool:
+        """Delete a role: True when deleted, False when there was no such role (404)."""
+        try:
+            self._http.call("DELETE", _role_path(name), headers=_ROLE_API | _XSRF)
+        except NotFound:
+            return False
+        return True
+
+    def privileges(self, *, respect_license_level: bool = True) -> dict[str, Any]:
+        """``GET /api/security/privileges``: ``{global, space, features: {id: [privilege]},
+        reserved}``. With ``respect_license_level=False`` it also lists the sub-feature
+        privileges the current license does not grant."""
+        params = None if respect_license_level else {"respectLicenseLevel": "false"}
+        return self._http.call("GET", "/api/security/privileges", params=params).object()
+
+    def features(self) -> list[dict[str, Any]]:
+        """``GET /api/features``: the registered, non-deprecated features."""
+        return self._http.call("GET", "/api/features").objects()
+
+    def spaces(self) -> list[dict[str, Any]]:
+        """``GET /api/spaces/space``: every space the credential can see."""
+        return self._http.call("GET", "/api/spaces/space").objects()
+
+
+def _role_path(name: str) -> str:
+    if not name:
+        raise ValueError("a Kibana role name must not be empty")
+    return f"/api/security/role/{quote(name, safe='')}"
