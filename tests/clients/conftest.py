@@ -7,15 +7,6 @@ from collections.abc import Iterator
 
 import pytest
 import responses
-from client_fakes import (
-    API_KEY,
-    CLOUD,
-    CLOUD_KEY,
-    KIBANA,
-    PASSWORD,
-    USERNAME,
-    FakeTime,
-)
 
 from components.clients import (
     CloudClient,
@@ -23,6 +14,15 @@ from components.clients import (
     KibanaClient,
     KibanaConnection,
     RetryPolicy,
+)
+from tests.clients.client_fakes import (
+    API_KEY,
+    CLOUD,
+    CLOUD_KEY,
+    KIBANA,
+    PASSWORD,
+    USERNAME,
+    FakeTime,
 )
 
 

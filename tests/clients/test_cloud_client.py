@@ -7,10 +7,10 @@ import logging
 
 import pytest
 import responses
-from client_fakes import API, CLOUD, CLOUD_KEY, cloud_error
 from responses import matchers
 
 from components.clients import CloudClient, CloudConnection, NotFound
+from tests.clients.client_fakes import API, CLOUD, CLOUD_KEY, cloud_error
 
 ORG = f"{API}/organizations/42"
 ASSIGNMENTS = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from client_fakes import API_KEY, API_KEY_SECRET, BASIC_TOKEN, PASSWORD
 
 from components.clients import (
     DEFAULT_CLOUD_URL,
@@ -11,6 +10,7 @@ from components.clients import (
     KibanaConnection,
     RetryPolicy,
 )
+from tests.clients.client_fakes import API_KEY, API_KEY_SECRET, BASIC_TOKEN, PASSWORD
 
 
 def test_kibana_from_env_with_api_key() -> None:

@@ -7,16 +7,6 @@ import logging
 import pytest
 import requests
 import responses
-from client_fakes import (
-    API,
-    API_KEY,
-    API_KEY_SECRET,
-    BASIC_TOKEN,
-    CLOUD_KEY,
-    KIBANA,
-    PASSWORD,
-    cloud_error,
-)
 
 from components.clients import (
     ApiError,
@@ -25,6 +15,16 @@ from components.clients import (
     ConnectionFailed,
     KibanaClient,
     KibanaConnection,
+)
+from tests.clients.client_fakes import (
+    API,
+    API_KEY,
+    API_KEY_SECRET,
+    BASIC_TOKEN,
+    CLOUD_KEY,
+    KIBANA,
+    PASSWORD,
+    cloud_error,
 )
 
 SECRETS = [API_KEY, API_KEY_SECRET, PASSWORD, BASIC_TOKEN, CLOUD_KEY]

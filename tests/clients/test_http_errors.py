@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import responses
-from client_fakes import API, KIBANA, FakeTime, boom, cloud_error
 
 from components.clients import (
     ApiError,
@@ -24,6 +23,7 @@ from components.clients import (
     UnexpectedResponse,
 )
 from components.clients.errors import STATUS_ERRORS, error_class
+from tests.clients.client_fakes import API, KIBANA, FakeTime, boom, cloud_error
 
 ROLE = f"{KIBANA}/api/security/role/r"
 MEMBERS = f"{API}/organizations/42/members"

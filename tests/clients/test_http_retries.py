@@ -9,15 +9,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 import responses
-from client_fakes import (
-    API,
-    KIBANA,
-    FakeTime,
-    boom,
-    cloud_error,
-    connection_dropped,
-    connection_refused,
-)
 
 from components.clients import (
     CloudClient,
@@ -27,6 +18,15 @@ from components.clients import (
     RateLimited,
     RetryPolicy,
     ServerError,
+)
+from tests.clients.client_fakes import (
+    API,
+    KIBANA,
+    FakeTime,
+    boom,
+    cloud_error,
+    connection_dropped,
+    connection_refused,
 )
 
 ROLES = f"{KIBANA}/api/security/role"

@@ -8,7 +8,6 @@ import time
 
 import pytest
 import responses
-from client_fakes import API_KEY, BASIC_TOKEN, KIBANA, boom
 from responses import matchers
 
 from components.clients import (
@@ -19,6 +18,7 @@ from components.clients import (
     Unauthorized,
     UnexpectedResponse,
 )
+from tests.clients.client_fakes import API_KEY, BASIC_TOKEN, KIBANA, boom
 
 ROLES = f"{KIBANA}/api/security/role"
 STATUS = f"{KIBANA}/api/status"
