@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("render_roles",)
+BENCHMARKS = ("render_roles", "deployments")
 
 
 def main(names: list[str]) -> int:

@@ -10,9 +10,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import render, validate
+from . import import_roles, render, report, validate
 
-COMMANDS = (render, validate)
+COMMANDS = (render, validate, import_roles, report)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
+from collections.abc import Callable
 from typing import Any
 
-from ..core.problems import InvalidConfig, errors
+from ..clients import ApiError
+from ..core.config import StackConfig
+from ..core.live_check import Privileges, live_problems
+from ..core.problems import InvalidConfig, Problem, errors
 from ..core.stack import validate_stack
+from ..core.versions import KibanaTarget, Version
 from .common import UsageError, add_config_arguments, fail, load, report, target
+from .import_roles import kibana_client, live_target
 
 PROBLEMS = 1
 
@@ -17,9 +24,18 @@ def add_parser(commands: Any) -> None:
         "validate",
         help="check the config against the feature and role catalogs",
         description="Check the config offline against the feature catalog of the target Kibana "
-        "and the Cloud role catalog. Exit 1 when it has problems.",
+        "and the Cloud role catalog. With --live, also check every feature and privilege id "
+        "against the target's GET /api/security/privileges (the Kibana URL from kibana.url or "
+        "env KIBANA_ENDPOINT; credentials from env KIBANA_API_KEY, or KIBANA_USERNAME and "
+        "KIBANA_PASSWORD). Exit 1 when the config has problems, 2 when Kibana cannot be "
+        "reached or refuses the credentials.",
     )
     add_config_arguments(parser)
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="also check against the live Kibana's status and privileges APIs",
+    )
     parser.set_defaults(run=run)
 
 
@@ -32,9 +48,62 @@ def run(args: argparse.Namespace) -> int:
     except InvalidConfig as error:
         report(error.problems)
         return PROBLEMS
-    problems = validate_stack(config, chosen)
+    live: list[Problem] = []
+    if getattr(args, "live", False):
+        try:
+            chosen, live = check_live(config, args.kibana_version, args.flavor)
+        except UsageError as error:
+            return fail(str(error))
+        except ApiError as error:
+            return fail(f"--live: {error}")
+    problems = sorted(validate_stack(config, chosen) + live)
     report(problems)
     if errors(problems):
         return PROBLEMS
-    print(f"ok: {len(config.roles)} roles and {len(config.members)} members valid for {chosen}")
+    where = f"the live {chosen}" if getattr(args, "live", False) else str(chosen)
+    print(f"ok: {len(config.roles)} roles and {len(config.members)} members valid for {where}")
     return 0
+
+
+def check_live(
+    config: StackConfig, version: str | None = None, flavor: str | None = None
+) -> tuple[KibanaTarget, list[Problem]]:
+    """The live target and the problems its status and privileges APIs reveal."""
+    url = config.kibana.url or os.environ.get("KIBANA_ENDPOINT")
+    if not url:
+        raise UsageError("--live needs a Kibana URL: set kibana.url or env KIBANA_ENDPOINT")
+    client = kibana_client(url, ca_cert=config.kibana.ca_cert, insecure=config.kibana.insecure)
+    with client:
+        chosen = live_target(client, version, flavor)
+        problems = _setting_problems(config, chosen, url) if version is None else []
+        privileges = client.privileges()
+        unlicensed = _once(lambda: client.privileges(respect_license_level=False))
+        for name, role in sorted(config.roles.items()):
+            problems += live_problems(name, role, chosen, privileges, unlicensed)
+    return chosen, problems
+
+
+def _setting_problems(config: StackConfig, live: KibanaTarget, url: str) -> list[Problem]:
+    """kibana.version / kibana.flavor naming another Kibana than the live one."""
+    settings = config.kibana
+    if settings.flavor and settings.flavor != live.flavor:
+        return [Problem("kibana.flavor", f"is {settings.flavor} but {url} is {live.flavor}")]
+    if settings.version and not live.serverless:
+        wanted = Version.parse(settings.version)
+        if (wanted.major, wanted.minor) != (live.version.major, live.version.minor):
+            return [
+                Problem("kibana.version", f"is {settings.version} but {url} runs {live.version}")
+            ]
+    return []
+
+
+def _once(fetch: Callable[[], Privileges]) -> Callable[[], Privileges]:
+    """``fetch`` called at most once, whatever the number of roles asking."""
+    cache: list[Privileges] = []
+
+    def cached() -> Privileges:
+        if not cache:
+            cache.append(fetch())
+        return cache[0]
+
+    return cached

@@ -64,18 +64,36 @@ def security_alert_indices(spaces: list[str], level: str) -> Body:
 
 def shorthand_features(spec: RoleSpec, target: KibanaTarget) -> dict[str, list[str]]:
     """The feature privileges the shorthands grant, on the role's ``spaces``."""
-    features: dict[str, list[str]] = {}
+    return {
+        feature: granted
+        for path, _, feature, granted in feature_origins("", spec, target)
+        if ".kibana[" not in path
+    }
+
+
+def feature_origins(
+    name: str, spec: RoleSpec, target: KibanaTarget
+) -> list[tuple[str, list[str], str, list[str]]]:
+    """(config path, spaces, feature id, privileges) for every feature grant the role makes."""
+    path = f"roles.{name}"
+    origins: list[tuple[str, list[str], str, list[str]]] = []
     for solution, access in spec.cases.items():
         feature = cases_feature(solution, target)
         if feature is not None and access.access != "none":
-            features[feature.id] = feature_privileges(access, feature, target)
+            granted = feature_privileges(access, feature, target)
+            origins.append((f"{path}.cases.{solution}", spec.spaces, feature.id, granted))
     if spec.connectors is not None and spec.connectors.access != "none":
-        features[CONNECTORS.id] = feature_privileges(spec.connectors, CONNECTORS, target)
+        granted = feature_privileges(spec.connectors, CONNECTORS, target)
+        origins.append((f"{path}.connectors", spec.spaces, CONNECTORS.id, granted))
     for solution, level in spec.alerts.items():
         if level != "none":
             for feature in alert_features(solution, target):
-                features[feature.id] = [level]
-    return features
+                origins.append((f"{path}.alerts.{solution}", spec.spaces, feature.id, [level]))
+    for i, entry in enumerate(spec.kibana):
+        for feature_id, granted in entry.feature.items():
+            where = f"{path}.kibana[{i}].feature.{feature_id}"
+            origins.append((where, entry.spaces, feature_id, granted))
+    return origins
 
 
 def _same_spaces(a: list[str], b: list[str]) -> bool:

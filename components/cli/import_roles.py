@@ -1,0 +1,187 @@
+"""``elastic-access import``: existing Kibana roles (and Cloud members) as stack config YAML.
+
+Also home of what the live commands share: a Kibana client built from a URL and the
+environment's credentials, and the target read from the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+
+from ..clients import (
+    ApiError,
+    CloudClient,
+    CloudConnection,
+    KibanaClient,
+    KibanaConnection,
+    RetryPolicy,
+)
+from ..core.config import NAMESPACE
+from ..core.importer import Imported, import_members, import_roles
+from ..core.live_check import serverless_project
+from ..core.versions import KibanaTarget
+from .common import UsageError, fail
+
+# Interactive commands give up sooner than `pulumi up` does.
+RETRY = RetryPolicy(max_attempts=3, max_total_seconds=20.0)
+
+EPILOG = """\
+credentials come from the environment: KIBANA_API_KEY, or KIBANA_USERNAME and KIBANA_PASSWORD;
+EC_API_KEY for --cloud-org. The YAML goes to stdout, notes (such as skipped built-in roles) to
+stderr. Every role is written with adopt: true, since it exists already. Exit 2 when Kibana or
+Elastic Cloud cannot be reached or refuses the credentials.
+"""
+
+
+def add_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "import",
+        help="print existing Kibana roles (and Cloud members) as elastic-access config YAML",
+        description="Read roles from Kibana (and members from an Elastic Cloud organization) "
+        "and print the elastic-access:roles (and elastic-access:members) config that renders "
+        "back to them, using the shorthands where they are exact.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--kibana-url",
+        metavar="URL",
+        default=os.environ.get("KIBANA_ENDPOINT"),
+        help="the Kibana URL (default: env KIBANA_ENDPOINT)",
+    )
+    parser.add_argument(
+        "--role",
+        metavar="NAME",
+        action="append",
+        dest="roles",
+        help="import only this role (repeatable; default: every role that is not built in)",
+    )
+    parser.add_argument(
+        "--cloud-url",
+        metavar="URL",
+        help="the Elastic Cloud API URL (default: env EC_ENDPOINT, else the public API)",
+    )
+    parser.add_argument("--cloud-org", metavar="ID", help="also import this organization's members")
+    parser.add_argument(
+        "--kibana-version", metavar="V", help="Kibana version (default: from GET /api/status)"
+    )
+    parser.add_argument(
+        "--flavor",
+        choices=("stateful", "serverless"),
+        help="Kibana flavor (default: from GET /api/status)",
+    )
+    parser.add_argument("--ca-cert", metavar="FILE", help="PEM bundle that signs Kibana's cert")
+    parser.add_argument(
+        "--insecure", action="store_true", help="do not verify TLS (throwaway test servers only)"
+    )
+    parser.set_defaults(run=run)
+
+
+# ---------------------------------------------------------------- shared with validate --live
+
+
+def kibana_client(
+    url: str | None,
+    *,
+    ca_cert: str | None = None,
+    insecure: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> KibanaClient:
+    """A client for ``url`` with the environment's credentials; ``UsageError`` when unusable."""
+    if not url:
+        raise UsageError("no Kibana URL: give --kibana-url or set KIBANA_ENDPOINT")
+    env = dict(os.environ if environ is None else environ)
+    env["KIBANA_ENDPOINT"] = url
+    try:
+        connection = KibanaConnection.from_env(env)
+        connection = dataclasses.replace(connection, ca_cert=ca_cert, insecure=insecure)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    return KibanaClient(connection, retry=RETRY)
+
+
+def live_target(
+    client: KibanaClient, version: str | None = None, flavor: str | None = None
+) -> KibanaTarget:
+    """The target Kibana: ``version``/``flavor`` where given, else what ``GET /api/status``
+    says; on serverless the project type comes from the registered Cases features."""
+    if version is None or flavor is None:
+        status = client.status()
+        version = version or status.version
+        flavor = flavor or status.flavor
+    project = serverless_project(client.privileges()) if flavor == "serverless" else None
+    try:
+        return KibanaTarget.of(version, flavor, project)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+# ---------------------------------------------------------------- import
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        document = _import(args)
+    except UsageError as error:
+        return fail(str(error))
+    except ApiError as error:
+        return fail(str(error))
+    sys.stdout.write(document)
+    return 0
+
+
+def _import(args: argparse.Namespace) -> str:
+    if args.cloud_url and not args.cloud_org:
+        raise UsageError("--cloud-url needs --cloud-org (the organization to import members of)")
+    client = kibana_client(args.kibana_url, ca_cert=args.ca_cert, insecure=args.insecure)
+    with client:
+        target = live_target(client, args.kibana_version, args.flavor)
+        roles = _roles(client, args.roles)
+    imported = import_roles(roles, target)
+    config: dict[str, Any] = {f"{NAMESPACE}:roles": imported.entries}
+    notes = list(imported.notes)
+    if args.cloud_org:
+        members = _members(args.cloud_url, args.cloud_org)
+        config[f"{NAMESPACE}:members"] = members.entries
+        notes += members.notes
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    header = f"# imported by elastic-access from {args.kibana_url} ({target})\n"
+    return header + yaml.safe_dump(
+        {"config": config}, sort_keys=False, default_flow_style=False, allow_unicode=True
+    )
+
+
+def _roles(client: KibanaClient, names: list[str] | None) -> list[dict[str, Any]]:
+    if not names:
+        return client.list_roles()
+    roles = []
+    for name in dict.fromkeys(names):
+        role = client.get_role(name)
+        if role is None:
+            raise UsageError(f"Kibana has no role named {name!r}")
+        roles.append({**role, "name": name})
+    return roles
+
+
+def _members(url: str | None, organization: str) -> Imported:
+    env = dict(os.environ)
+    if url:
+        env["EC_ENDPOINT"] = url
+    try:
+        connection = CloudConnection.from_env(env)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    if connection.api_key is None:
+        raise UsageError("set EC_API_KEY to an Elastic Cloud API key to import members")
+    with CloudClient(connection, retry=RETRY) as cloud:
+        members = cloud.list_members(organization)
+        invitations = cloud.list_invitations(organization)
+    return import_members(members, invitations, organization)

@@ -1,0 +1,129 @@
+"""What one provider-host process knows about the live Elastic Cloud organization.
+
+Members and invitations are listed once per process (two requests, whatever the number of
+members) and listed again only after a write; everything is thread-safe because the host runs
+up to four operations at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+
+from ..clients import CloudClient, NotFound, UnauthorizedRoleAssignments
+from ..core.assignments import AssignmentChange, Atom, to_api
+from ..core.roster import LiveMember, Roster, roster_of
+from .errors import Refused, SetupError
+from .settings import CloudSetup
+
+
+class LiveCloud:
+    """An Elastic Cloud organization seen from the provider host."""
+
+    def __init__(self, setup: CloudSetup) -> None:
+        self.setup = setup
+        self._client = CloudClient(setup.connection) if setup.connection else None
+        self._lock = threading.Lock()
+        self._rosters: dict[str, Roster] = {}
+
+    @property
+    def client(self) -> CloudClient:
+        if self._client is None:
+            raise SetupError(f"no Elastic Cloud to talk to: {self.setup.missing}")
+        return self._client
+
+    @property
+    def reachable_config(self) -> bool:
+        return self._client is not None
+
+    # ------------------------------------------------------------ reads
+
+    def roster(self, organization: str) -> Roster:
+        """Every member and invitation of the organization, from one pair of list calls."""
+        with self._lock:
+            if organization not in self._rosters:
+                members = self.client.list_members(organization)
+                invitations = self.client.list_invitations(organization)
+                self._rosters[organization] = roster_of(members, invitations)
+            return self._rosters[organization]
+
+    def member(self, organization: str, email: str) -> LiveMember | None:
+        return self.roster(organization).get(email.lower())
+
+    def _written(self, organization: str) -> None:
+        with self._lock:
+            self._rosters.pop(organization, None)
+
+    # ------------------------------------------------------------ writes
+
+    def invite(
+        self, organization: str, email: str, atoms: Iterable[Atom], expires_in: str
+    ) -> LiveMember:
+        """Invite ``email`` with ``atoms``; returns the pending member (token kept off state)."""
+        try:
+            self.client.create_invitation(
+                organization,
+                emails=[email],
+                expires_in=expires_in,
+                role_assignments=to_api(atoms, organization),
+            )
+        except UnauthorizedRoleAssignments as error:
+            raise Refused(_unauthorized(email, atoms, str(error.detail or ""))) from None
+        finally:
+            self._written(organization)
+        live = self.member(organization, email)
+        if live is None:
+            raise Refused(f"Elastic Cloud accepted the invitation of {email} but does not list it")
+        return live
+
+    def withdraw(self, organization: str, live: LiveMember) -> None:
+        """Delete a pending or expired invitation (gone already counts as done)."""
+        if not live.token:
+            return
+        try:
+            self.client.delete_invitations(organization, [live.token])
+        except NotFound:
+            pass
+        finally:
+            self._written(organization)
+
+    def remove(self, organization: str, live: LiveMember) -> None:
+        """End a membership, or withdraw an invitation."""
+        if live.user_id is None:
+            self.withdraw(organization, live)
+            return
+        try:
+            self.client.delete_members(organization, [live.user_id])
+        except NotFound:
+            pass
+        finally:
+            self._written(organization)
+
+    def change(self, organization: str, live: LiveMember, change: AssignmentChange) -> None:
+        """Added atoms first, then removed ones: nobody is without access in between."""
+        assert live.user_id is not None
+        try:
+            if change.added:
+                self.client.add_role_assignments(live.user_id, to_api(change.added, organization))
+            if change.removed:
+                self.client.remove_role_assignments(
+                    live.user_id, to_api(change.removed, organization)
+                )
+        except UnauthorizedRoleAssignments as error:
+            atoms = change.added or change.removed
+            raise Refused(_unauthorized(live.email, atoms, str(error.detail or ""))) from None
+        finally:
+            self._written(organization)
+
+
+def _unauthorized(email: str, atoms: Iterable[Atom], detail: str) -> str:
+    targets = sorted({a.target for a in atoms if a.scope != "organization" and a.target != "all"})
+    named = f" naming {', '.join(targets)}" if targets else ""
+    return (
+        f"Elastic Cloud refused the role assignments of {email}{named} "
+        f"(role_assignments.unauthorized_role_assignments{': ' + detail if detail else ''}). "
+        "The API key may not grant or revoke roles on those deployments or projects: use an "
+        "organization-admin key, and drop from members." + email + " the ids of deployments or "
+        "projects that were shut down or deleted (Elastic Cloud hides them but keeps them in "
+        "assignments)."
+    )

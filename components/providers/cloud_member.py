@@ -1,0 +1,185 @@
+"""The organization member dynamic provider: one Elastic Cloud member (or invitee) per email.
+
+Inputs: ``email``, ``member`` (its config, as in ``elastic-access:members``), ``organizationId``,
+``inviteExpiresIn``, ``protected``; ``check`` adds ``assignments`` (the atoms the config grants).
+Outputs add ``status`` (``active``, ``pending`` or ``expired``), ``userId`` and ``expiresAt``,
+and hold the *live* atoms in ``assignments``. No invitation token is ever an output.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+from pydantic import ValidationError
+
+from ..clients import ConnectionFailed
+from ..core.assignments import as_dicts, from_dicts, member_atoms, plan_change, validate_member
+from ..core.config import EMAIL, CloudSettings, MemberSpec, problems_from
+from ..core.problems import Problem, errors
+from ..core.roster import LiveMember, demotion_refusal, removal_refusal
+from .cloud_live import LiveCloud
+from .errors import Refused
+from .settings import cloud_setup, lookup_from
+
+INPUTS = ("email", "member", "organizationId", "inviteExpiresIn", "protected", "assignments")
+
+
+def _protect(props: dict[str, Any]) -> list[str]:
+    return [str(props["email"])] if props.get("protected") else []
+
+
+def _outputs(props: dict[str, Any], live: LiveMember) -> dict[str, Any]:
+    inputs = {k: props.get(k) for k in INPUTS}
+    return {
+        **inputs,
+        "assignments": as_dicts(live.atoms),
+        "status": live.status,
+        "userId": live.user_id,
+        "expiresAt": live.expires_at if live.user_id is None else None,
+    }
+
+
+class CloudMemberProvider(ResourceProvider):
+    """Invites, re-invites, changes the roles of, and removes one organization member."""
+
+    serialize_as_secret_always = False
+    _live: LiveCloud
+
+    def configure(self, req: ConfigureRequest) -> None:
+        self._live = LiveCloud(cloud_setup(lookup_from(req.config)))
+
+    # ------------------------------------------------------------ check
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        email = str(news.get("email") or "")
+        problems = self._problems(email, news)
+        if not problems:
+            spec = MemberSpec.model_validate(news.get("member") or {})
+            atoms = member_atoms(spec, str(news["organizationId"]))
+            news = {**news, "email": email, "assignments": as_dicts(atoms)}
+            problems = self._live_problems(news)
+        return CheckResult(news, [CheckFailure("member", str(p)) for p in problems])
+
+    def _problems(self, email: str, news: dict[str, Any]) -> list[Problem]:
+        path = ("members", email)
+        if not EMAIL.match(email):
+            return [Problem(".".join(path), f"{email!r} is not an email address")]
+        try:
+            spec = MemberSpec.model_validate(news.get("member") or {})
+            CloudSettings.model_validate({"inviteExpiresIn": news.get("inviteExpiresIn") or "7d"})
+        except ValidationError as error:
+            return problems_from(error, MemberSpec, path)
+        problems = errors(validate_member(email, spec))
+        if not news.get("organizationId"):
+            required = "is required when members are declared"
+            problems.append(Problem("cloud.organizationId", required))
+        return problems
+
+    def _live_problems(self, news: dict[str, Any]) -> list[Problem]:
+        """Refuse at preview what ``up`` would refuse: demoting a protected or last admin."""
+        if not self._live.reachable_config:
+            return []
+        organization, email = str(news["organizationId"]), str(news["email"])
+        try:
+            roster = self._live.roster(organization)
+        except ConnectionFailed:
+            return []  # checked again, against the live organization, before any write
+        live = roster.get(email.lower())
+        if live is None or live.status != "active":
+            return []
+        change = plan_change(live.atoms, from_dicts(news["assignments"]))
+        refusal = demotion_refusal(email, change, roster, _protect(news))
+        return [Problem(f"members.{email}", refusal)] if refusal else []
+
+    # ------------------------------------------------------------ diff
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        replaces = []
+        if str(olds.get("email", "")).lower() != str(news.get("email", "")).lower():
+            replaces.append("email")
+        if str(olds.get("organizationId")) != str(news.get("organizationId")):
+            replaces.append("organizationId")
+        if replaces:
+            return DiffResult(changes=True, replaces=replaces)
+        changed = [
+            key
+            for key in ("assignments", "protected")
+            if _comparable(key, olds.get(key)) != _comparable(key, news.get(key))
+        ]
+        if olds.get("status") == "expired":
+            changed.append("status")
+        return DiffResult(changes=bool(changed), replaces=[])
+
+    # ------------------------------------------------------------ create / update
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        live = self._converge(props)
+        return CreateResult(live.email, _outputs(props, live))
+
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(_outputs(news, self._converge(news)))
+
+    def _converge(self, props: dict[str, Any]) -> LiveMember:
+        """Bring the live member to the config: smallest role change, or (re-)invite."""
+        organization, email = str(props["organizationId"]), str(props["email"])
+        desired = from_dicts(props["assignments"])
+        roster = self._live.roster(organization)
+        live = roster.get(email.lower())
+        if live is not None and live.status == "active":
+            change = plan_change(live.atoms, desired)
+            refusal = demotion_refusal(email, change, roster, _protect(props))
+            if refusal:
+                raise Refused(refusal)
+            if not change.empty:
+                self._live.change(organization, live, change)
+            return LiveMember(live.email, "active", desired, user_id=live.user_id)
+        if live is not None and live.status == "pending" and live.atoms == desired:
+            return live  # the invitation already says exactly this
+        if live is not None:
+            # Invitations are immutable: a changed or expired one is withdrawn and re-issued.
+            self._live.withdraw(organization, live)
+        expires_in = str(props.get("inviteExpiresIn") or "7d")
+        return self._live.invite(organization, email, desired, expires_in)
+
+    # ------------------------------------------------------------ read / delete
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        live = self._live.member(str(props["organizationId"]), id_)
+        if live is None:
+            return ReadResult(id_="", outs={})
+        inputs = {k: props.get(k) for k in INPUTS if k != "assignments"}
+        return ReadResult(id_=id_, outs=_outputs(props, live), inputs=inputs)
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Remove the invitation or membership. A protected member is only forgotten: it stays
+        in the organization (``destroy`` leaves it as it found it); the last admin is refused."""
+        if props.get("protected"):
+            return
+        organization = str(props["organizationId"])
+        roster = self._live.roster(organization)
+        live = roster.get(id_.lower())
+        if live is None:
+            return
+        refusal = removal_refusal(id_, roster, ())
+        if refusal:
+            raise Refused(refusal)
+        self._live.remove(organization, live)
+
+
+def _comparable(key: str, value: Any) -> Any:
+    if key == "assignments":
+        return from_dicts(value)
+    return bool(value)
+
+
+__all__ = ["CloudMemberProvider"]

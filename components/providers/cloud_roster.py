@@ -1,0 +1,97 @@
+"""Authoritative mode (``cloud.authoritative: true``): the organization holds only who is declared.
+
+One resource per stack. ``check`` lists the live organization and puts the emails that are
+neither declared nor protected into ``undeclared``, so ``pulumi preview`` names each person
+``up`` would remove; ``up`` removes exactly those (memberships and invitations alike).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from ..clients import ApiError
+from ..core.roster import removal_refusal, undeclared
+from .cloud_live import LiveCloud
+from .errors import Refused
+from .settings import cloud_setup, lookup_from
+
+INPUTS = ("organizationId", "declared", "protect", "undeclared")
+
+
+class CloudRosterProvider(ResourceProvider):
+    """Removes the organization's undeclared members and invitations."""
+
+    serialize_as_secret_always = False
+    _live: LiveCloud
+
+    def configure(self, req: ConfigureRequest) -> None:
+        self._live = LiveCloud(cloud_setup(lookup_from(req.config)))
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        if not news.get("organizationId"):
+            required = "cloud.organizationId: is required in authoritative mode"
+            failure = CheckFailure("cloud", required)
+            return CheckResult(news, [failure])
+        if not self._live.reachable_config:
+            message = f"cloud.authoritative needs the Elastic Cloud API: {self._live.setup.missing}"
+            return CheckResult(news, [CheckFailure("cloud", message)])
+        try:
+            news = {**news, "undeclared": self._undeclared(news)}
+        except ApiError as error:
+            message = f"cloud.authoritative: could not list the organization: {error}"
+            return CheckResult(news, [CheckFailure("cloud", message)])
+        return CheckResult(news, [])
+
+    def _undeclared(self, props: dict[str, Any]) -> list[str]:
+        roster = self._live.roster(str(props["organizationId"]))
+        return undeclared(roster, props.get("declared") or (), props.get("protect") or ())
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        if str(olds.get("organizationId")) != str(news.get("organizationId")):
+            return DiffResult(changes=True, replaces=["organizationId"])
+        changed = bool(news.get("undeclared")) or any(
+            sorted(olds.get(k) or ()) != sorted(news.get(k) or ()) for k in ("declared", "protect")
+        )
+        return DiffResult(changes=changed, replaces=[])
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        return CreateResult(str(props["organizationId"]), self._remove_undeclared(props))
+
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(self._remove_undeclared(news))
+
+    def _remove_undeclared(self, props: dict[str, Any]) -> dict[str, Any]:
+        """Remove whoever preview listed and is still undeclared now; nobody else."""
+        organization = str(props["organizationId"])
+        roster = self._live.roster(organization)
+        still = set(undeclared(roster, props.get("declared") or (), props.get("protect") or ()))
+        removed = []
+        for email in sorted(set(props.get("undeclared") or ()) & still):
+            refusal = removal_refusal(email, roster, props.get("protect") or ())
+            if refusal:
+                raise Refused(f"authoritative mode: {refusal}")
+            self._live.remove(organization, roster[email])
+            removed.append(email)
+        return {**{k: props.get(k) for k in INPUTS}, "undeclared": [], "removed": removed}
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        outs = {**props, "undeclared": self._undeclared(props)}
+        inputs = {k: props.get(k) for k in INPUTS if k != "undeclared"}
+        return ReadResult(id_=id_, outs=outs, inputs=inputs)
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        """Turning authoritative mode off removes nobody."""
+
+
+__all__ = ["CloudRosterProvider"]

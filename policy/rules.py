@@ -1,0 +1,227 @@
+"""The elastic-access policy rules, as plain functions over resource inputs.
+
+No ``pulumi_policy`` here: ``__main__.py`` wires these into the policy pack, and the tests
+call them directly. Each check takes a resource's inputs and returns one message per
+violation (empty when the resource complies).
+
+Least privilege for this domain:
+
+* ``connectors-need-cases``: managing connectors (feature ``actions`` with ``all`` or
+  ``minimal_all``) only where the role also manages cases (a Cases feature with ``all`` or
+  ``minimal_all``, or base ``all``) in the same spaces.
+* ``no-global-base-all``: no ``base: ["all"]`` on spaces ``["*"]`` (that is every feature of
+  every space, today's and tomorrow's).
+* ``no-cluster-all``: no ``all`` cluster privilege in ``elasticsearch`` (superuser-like).
+* ``admins-are-protected``: ``organization-admin`` only for members marked protected.
+
+A role's inputs carry ``body`` (the Kibana PUT body) once the provider has rendered it; before
+that (during a first preview) the rules read the role's config (``role``) instead, counting
+its shorthands as the features they expand to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+ROLE_TYPE = "pulumi-python:dynamic/kibana:Role"
+MEMBER_TYPE = "pulumi-python:dynamic/cloud:Member"
+
+ALL_SPACES = "*"
+CONNECTORS = "actions"
+MANAGE = frozenset({"all", "minimal_all"})
+ORGANIZATION_ADMIN = "organization-admin"
+_CASES_FEATURE = re.compile(r"Cases(V\d+)?$")
+# Stand-ins for the Cases feature a shorthand expands to (any id the pattern above matches).
+_SHORTHAND_CASES = {
+    "observability": "observabilityCasesV3",
+    "security": "securitySolutionCasesV3",
+    "stack": "generalCasesV3",
+}
+
+Props = Mapping[str, Any]
+
+
+# ---------------------------------------------------------------- reading the inputs
+
+
+def _name(props: Props) -> str:
+    return str(props.get("name") or "?")
+
+
+def _grant(access: Any) -> list[str]:
+    """Feature privileges of a shorthand value (``all``, ``{access: all, deny: [...]}``...)."""
+    if isinstance(access, str):
+        return [] if access == "none" else [access]
+    if isinstance(access, Mapping):
+        level = str(access.get("access") or "none")
+        if level == "none":
+            return []
+        customised = bool(access.get("allow") or access.get("deny"))
+        return [f"minimal_{level}" if customised else level]
+    return []
+
+
+def _body_of_config(role: Props) -> dict[str, Any]:
+    spaces = list(role.get("spaces") or [ALL_SPACES])
+    features: dict[str, list[str]] = {}
+    for solution, access in (role.get("cases") or {}).items():
+        granted = _grant(access)
+        if granted:
+            features[_SHORTHAND_CASES.get(str(solution), f"{solution}Cases")] = granted
+    connectors = _grant(role.get("connectors"))
+    if connectors:
+        features[CONNECTORS] = connectors
+    entries = [dict(e) for e in role.get("kibana") or () if isinstance(e, Mapping)]
+    if features:
+        entries.append({"spaces": spaces, "base": [], "feature": features})
+    return {"kibana": entries, "elasticsearch": dict(role.get("elasticsearch") or {})}
+
+
+def role_body(props: Props) -> dict[str, Any]:
+    """The role's Kibana body: ``body`` when known, else what its config stands for."""
+    body = props.get("body")
+    if isinstance(body, Mapping):
+        return dict(body)
+    role = props.get("role")
+    return _body_of_config(role) if isinstance(role, Mapping) else {}
+
+
+def _entries(body: Props) -> list[tuple[list[str], list[str], dict[str, list[str]]]]:
+    """(spaces, base, feature) of every Kibana entry, defaults filled."""
+    out = []
+    for entry in body.get("kibana") or ():
+        if isinstance(entry, Mapping):
+            spaces = [str(s) for s in entry.get("spaces") or [ALL_SPACES]]
+            base = [str(b) for b in entry.get("base") or ()]
+            feature = {
+                str(k): [str(p) for p in v or ()] for k, v in (entry.get("feature") or {}).items()
+            }
+            out.append((spaces, base, feature))
+    return out
+
+
+# ---------------------------------------------------------------- role rules
+
+
+def connectors_need_cases(props: Props) -> list[str]:
+    """Connectors managed (``actions`` all / minimal_all) only where cases are managed too."""
+    entries = _entries(role_body(props))
+    managed: set[str] = set()
+    for spaces, base, feature in entries:
+        if "all" in base or any(
+            _CASES_FEATURE.search(fid) and MANAGE & set(granted) for fid, granted in feature.items()
+        ):
+            managed.update(spaces)
+    violations = []
+    for spaces, _, feature in entries:
+        if not MANAGE & set(feature.get(CONNECTORS, ())):
+            continue
+        if ALL_SPACES in managed:
+            continue
+        missing = [s for s in spaces if s not in managed]
+        if missing:
+            violations.append(
+                f"role {_name(props)}: connectors all (feature actions) in spaces "
+                f"[{', '.join(missing)}] where the role does not manage cases (no Cases feature "
+                "with all or minimal_all there): managing connectors is for case managers; "
+                "give connectors: read, or cases: all in those spaces"
+            )
+    return violations
+
+
+def no_global_base_all(props: Props) -> list[str]:
+    """No ``base: ["all"]`` on all spaces."""
+    for spaces, base, _ in _entries(role_body(props)):
+        if ALL_SPACES in spaces and "all" in base:
+            return [
+                f"role {_name(props)}: base privilege all on spaces [*] grants every feature in "
+                "every space, present and future; grant the features it needs (cases, "
+                "connectors, alerts) or limit it to named spaces"
+            ]
+    return []
+
+
+def no_cluster_all(props: Props) -> list[str]:
+    """No superuser-like ``all`` cluster privilege."""
+    cluster = (role_body(props).get("elasticsearch") or {}).get("cluster") or ()
+    if "all" in cluster:
+        return [
+            f"role {_name(props)}: elasticsearch cluster privilege all is superuser-like; "
+            "list the cluster privileges the role needs (monitor, manage_own_api_key, ...)"
+        ]
+    return []
+
+
+# ---------------------------------------------------------------- member rules
+
+
+def _atoms(props: Props) -> Iterable[Mapping[str, Any]]:
+    return [a for a in props.get("assignments") or () if isinstance(a, Mapping)]
+
+
+def admins_are_protected(props: Props) -> list[str]:
+    """``organization-admin`` only for members listed in ``cloud.protect``."""
+    if props.get("protected"):
+        return []
+    for atom in _atoms(props):
+        role = atom.get("roleId", atom.get("role"))
+        if atom.get("scope") == "organization" and role == ORGANIZATION_ADMIN:
+            return [
+                f"member {props.get('email') or '?'}: organization-admin is for protected "
+                "members only; add the email to elastic-access:cloud.protect, or grant "
+                "billing-admin or deployment / project roles instead"
+            ]
+    return []
+
+
+# ---------------------------------------------------------------- the table
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One policy: its name, what it asks, which resources it applies to, and its check."""
+
+    name: str
+    description: str
+    resource_type: str
+    check: Callable[[Props], list[str]]
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "connectors-need-cases",
+        "Connectors all (feature actions) only on roles that manage cases in the same spaces.",
+        ROLE_TYPE,
+        connectors_need_cases,
+    ),
+    Rule(
+        "no-global-base-all",
+        'No base: ["all"] on spaces ["*"].',
+        ROLE_TYPE,
+        no_global_base_all,
+    ),
+    Rule(
+        "no-cluster-all",
+        "No superuser-like cluster privilege all in elasticsearch.",
+        ROLE_TYPE,
+        no_cluster_all,
+    ),
+    Rule(
+        "admins-are-protected",
+        "organization-admin only for members that are protected.",
+        MEMBER_TYPE,
+        admins_are_protected,
+    ),
+)
+
+
+def violations(resource_type: str, props: Props) -> list[str]:
+    """Every rule's messages for one resource (empty for other resource types)."""
+    found: list[str] = []
+    for rule in RULES:
+        if rule.resource_type == resource_type:
+            found += rule.check(props)
+    return found

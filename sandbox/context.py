@@ -1,0 +1,81 @@
+"""What every handler works on: the settings, the world (under one lock) and the runtime
+state that is not saved (faults, latency, the request log, counters, shuffling, rate windows)."""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from components.core.versions import KibanaTarget
+from sandbox.state import World
+
+T = TypeVar("T")
+
+LICENSES = ("basic", "standard", "gold", "platinum", "enterprise", "trial")
+
+
+@dataclass
+class Fault:
+    """Applies to the next ``count`` requests whose method and path match."""
+
+    path_regex: str
+    method: str | None
+    status: int | None
+    drop: bool
+    count: int
+    retry_after: float | None = None
+    latency: float | None = None
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method not in (None, "*", method):
+            return False
+        return re.search(self.path_regex, path) is not None
+
+
+@dataclass
+class Runtime:
+    faults: list[Fault] = field(default_factory=list)
+    latency: float = 0.0
+    log: list[dict[str, Any]] = field(default_factory=list)
+    counters: dict[str, int] = field(default_factory=dict)
+    shuffle: bool = False
+    # Rate-limit windows: (window number, requests in it).
+    cloud_window: tuple[int, int] = (0, 0)
+    invite_window: tuple[int, int] = (0, 0)
+
+
+@dataclass
+class Context:
+    profile: str
+    target: KibanaTarget
+    license: str
+    api_key: str
+    readonly_api_key: str | None
+    controls: bool
+    state_file: Path | None
+    world: World
+    runtime: Runtime = field(default_factory=Runtime)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    invite_limit: int = 10
+    cloud_limit: int = 10000
+    rng: random.Random = field(default_factory=random.Random)
+
+    def save(self) -> None:
+        if self.state_file is not None:
+            self.world.save(self.state_file)
+
+    def order(self, items: list[T]) -> list[T]:
+        """``items`` as given, or shuffled when the shuffle option is on (set-like arrays)."""
+        if not self.runtime.shuffle:
+            return list(items)
+        copy = list(items)
+        self.rng.shuffle(copy)
+        return copy
+
+    def license_at_least(self, level: str) -> bool:
+        rank = {"basic": 0, "standard": 1, "gold": 2, "platinum": 3, "enterprise": 4, "trial": 4}
+        return rank[self.license] >= rank[level]

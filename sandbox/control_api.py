@@ -1,0 +1,161 @@
+"""The test-control routes under ``/_sandbox/`` (both servers; only with ``controls=True``;
+no auth). They seed and change the world out of band, inject faults and report what the
+sandbox saw. ``sandbox.controls.Controls`` is their client."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from components.core.cloud_catalog import DEPLOYMENT_ROLES, ORGANIZATION_ROLES, PROJECT_ROLES
+from sandbox import cloud_api
+from sandbox.cloud_api import CloudProblem
+from sandbox.context import Context, Fault, Runtime
+from sandbox.kibana_api import to_stored
+from sandbox.state import ORG_ID, Atom, Member, World, iso
+from sandbox.web import BadJson, Request, Response
+
+
+class ControlError(Exception):
+    pass
+
+
+def _atoms(world: World, value: Any) -> set[Atom]:
+    """Atoms from a ``RoleAssignments`` body, or a list of role ids (each for the whole
+    organization / all deployments / all projects of its type) or atom dicts
+    ``{scope, role, target, type?, applicationRoles?}``."""
+    if value is None or isinstance(value, dict):
+        try:
+            return cloud_api.parse_assignments(world, value, check_hidden=False)
+        except CloudProblem as problem:
+            raise ControlError(problem.message) from None
+    if not isinstance(value, list):
+        raise ControlError("give a RoleAssignments object or a list of role ids / atoms")
+    atoms: set[Atom] = set()
+    for item in value:
+        if isinstance(item, dict):
+            roles = item.get("applicationRoles")
+            atoms.add(
+                Atom(
+                    item["scope"],
+                    item.get("type", ""),
+                    item["role"],
+                    item.get("target") or (ORG_ID if item["scope"] == "organization" else "all"),
+                    None if roles is None else tuple(sorted(set(roles))),
+                )
+            )
+        elif item in ORGANIZATION_ROLES:
+            atoms.add(Atom("organization", "", item, ORG_ID))
+        elif item in DEPLOYMENT_ROLES:
+            atoms.add(Atom("deployment", "", item, "all"))
+        else:
+            owner = next((t for t, roles in PROJECT_ROLES.items() if item in roles), None)
+            if owner is None:
+                raise ControlError(f"unknown role id {item!r}")
+            atoms.add(Atom("project", owner, item, "all"))
+    return atoms
+
+
+def _member(ctx: Context, user_id: str) -> Member:
+    member = ctx.world.members.get(user_id)
+    if member is None:
+        raise ControlError(f"no member with user id {user_id!r}")
+    return member
+
+
+def handle(ctx: Context, req: Request, defaults: Runtime) -> Response:
+    """Run one control request (the caller holds the lock)."""
+    try:
+        body = req.json(default={}) or {}
+        result = _dispatch(ctx, req.method, req.path.removeprefix("/_sandbox/"), body, defaults)
+    except (ControlError, KeyError, TypeError, ValueError, BadJson) as exc:
+        return Response(400, {"error": f"{type(exc).__name__}: {exc}"})
+    if result is None:
+        return Response(404, {"error": f"no control {req.method} {req.path}"})
+    return result
+
+
+def _dispatch(
+    ctx: Context, method: str, name: str, body: dict[str, Any], defaults: Runtime
+) -> Response | None:
+    world = ctx.world
+    runtime = ctx.runtime
+    if method == "GET":
+        if name == "requests":
+            return Response(200, copy.deepcopy(runtime.log))
+        if name == "counters":
+            return Response(200, dict(runtime.counters))
+        if name == "state":
+            return Response(200, world.to_json())
+        return None
+    if method == "DELETE" and name == "requests":
+        runtime.log.clear()
+        runtime.counters.clear()
+        return Response(200, {})
+    if method != "POST":
+        return None
+    out: dict[str, Any] = {}
+    if name == "reset":
+        ctx.world = World.initial()
+        ctx.runtime = Runtime(shuffle=defaults.shuffle)
+    elif name in ("roles", "edit_role"):
+        world.roles[body["name"]] = to_stored(body.get("body") or {})
+    elif name == "spaces":
+        space_id = body["id"]
+        world.spaces[space_id] = {
+            "id": space_id,
+            "name": body.get("name") or space_id,
+            "disabledFeatures": [],
+        }
+    elif name == "members":
+        email = body["email"]
+        member = world.member_by_email(email)
+        if member is None:
+            member = Member(world.new_user_id(), email, body.get("name") or email, world.now())
+            world.members[member.user_id] = member
+        member.atoms = _atoms(world, body.get("assignments"))
+        out = {"user_id": member.user_id}
+    elif name == "invitations":
+        atoms = _atoms(world, body.get("role_assignments"))
+        try:
+            expires = cloud_api.parse_duration(body.get("expires_in"))
+        except CloudProblem as problem:
+            raise ControlError(problem.message) from None
+        invitation = cloud_api.create_invitation(ctx, body["email"], atoms, expires)
+        out = {"token": invitation.token, "expires_at": iso(invitation.expires_at)}
+    elif name == "hidden":
+        world.hidden_ids = set(body.get("ids") or ())
+    elif name == "accept":
+        email = str(body["email"]).lower()
+        pending = [i for i in world.invitations.values() if i.email.lower() == email]
+        if not pending:
+            raise ControlError(f"no invitation for {body['email']!r}")
+        if pending[0].expires_at <= world.now():
+            raise ControlError(f"the invitation for {body['email']!r} has expired")
+        out = {"user_id": cloud_api.accept(ctx, pending[0]).user_id}
+    elif name == "clock":
+        world.clock_offset += float(body.get("seconds") or 0)
+        out = {"now": iso(world.now())}
+    elif name == "assignments":
+        _member(ctx, body["user_id"]).atoms = _atoms(world, body.get("role_assignments"))
+    elif name == "faults":
+        status = body.get("status")
+        runtime.faults.append(
+            Fault(
+                path_regex=body.get("path") or ".*",
+                method=(body.get("method") or None),
+                status=None if status in (None, "drop") else int(status),
+                drop=status == "drop",
+                count=int(body.get("count") or 1),
+                retry_after=body.get("retry_after"),
+                latency=body.get("latency"),
+            )
+        )
+    elif name == "latency":
+        runtime.latency = float(body.get("seconds") or 0)
+    elif name == "shuffle":
+        runtime.shuffle = bool(body.get("enabled", True))
+    else:
+        return None
+    ctx.save()
+    return Response(200, out)

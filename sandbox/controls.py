@@ -1,0 +1,169 @@
+"""A small client for the sandbox's test controls (``/_sandbox/`` on either server).
+
+    controls = Controls(sandbox.kibana_url)
+    user_id = controls.seed_member("bob@example.com", ["deployment-viewer"])
+    controls.fault(r"/role_assignments$", "POST", 503, count=2)
+
+Only available when the sandbox runs with ``controls=True`` (``--controls``).
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = ["ControlError", "Controls"]
+
+
+class ControlError(RuntimeError):
+    """A control request was refused (or controls are disabled: 404)."""
+
+
+class Controls:
+    def __init__(self, base_url: str, timeout: float = 5.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+
+    def _call(self, method: str, name: str, body: Mapping[str, Any] | None = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            f"{self.base_url}/_sandbox/{name}",
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json"} if data is not None else {},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                raw = response.read()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode(errors="replace")
+            raise ControlError(f"{method} /_sandbox/{name} -> {exc.code}: {detail}") from None
+        return json.loads(raw) if raw.strip() else None
+
+    # ------------------------------------------------------------ world
+
+    def reset(self) -> None:
+        """Back to the initial world (owner only, no custom roles); faults and logs cleared."""
+        self._call("POST", "reset", {})
+
+    def seed_role(self, name: str, body: Mapping[str, Any]) -> None:
+        """Store a role as given (no validation; reserved-looking metadata allowed)."""
+        self._call("POST", "roles", {"name": name, "body": dict(body)})
+
+    def edit_role(self, name: str, body: Mapping[str, Any]) -> None:
+        """Out-of-band change of a role (drift), as someone editing it in Kibana would."""
+        self._call("POST", "edit_role", {"name": name, "body": dict(body)})
+
+    def seed_space(self, space_id: str, name: str | None = None) -> None:
+        self._call("POST", "spaces", {"id": space_id, "name": name})
+
+    def seed_member(
+        self,
+        email: str,
+        roles_atoms_or_assignments: Sequence[Any] | Mapping[str, Any] | None = None,
+        name: str | None = None,
+    ) -> str:
+        """Add (or replace the roles of) an accepted member; returns its user id.
+
+        Roles: a ``RoleAssignments`` object, or a list of role ids (each granted on the whole
+        organization / all deployments / all projects of its type) or atom dicts
+        ``{"scope", "role", "target", "type"?, "applicationRoles"?}``.
+        """
+        value: Any = roles_atoms_or_assignments
+        if value is not None and not isinstance(value, Mapping):
+            value = list(value)
+        elif value is not None:
+            value = dict(value)
+        out = self._call("POST", "members", {"email": email, "assignments": value, "name": name})
+        return str(out["user_id"])
+
+    def seed_invitation(
+        self,
+        email: str,
+        role_assignments: Mapping[str, Any] | Sequence[Any] | None = None,
+        expires_in: str | None = None,
+    ) -> str:
+        """Create a pending invitation (no rate limit); returns its token."""
+        value: Any = role_assignments
+        if value is not None:
+            value = dict(value) if isinstance(value, Mapping) else list(value)
+        body = {"email": email, "role_assignments": value, "expires_in": expires_in}
+        return str(self._call("POST", "invitations", body)["token"])
+
+    def hide_ids(self, ids: Sequence[str]) -> None:
+        """Deployment / project ids the API key cannot see: naming one fails with 403."""
+        self._call("POST", "hidden", {"ids": list(ids)})
+
+    def accept_invitation(self, email: str) -> str:
+        """The invitee accepts; returns the new member's user id."""
+        return str(self._call("POST", "accept", {"email": email})["user_id"])
+
+    def advance_clock(self, seconds: float) -> str:
+        """Move the sandbox clock forward; returns the new time (RFC 3339)."""
+        return str(self._call("POST", "clock", {"seconds": seconds})["now"])
+
+    def set_assignments(
+        self, user_id: str, role_assignments: Mapping[str, Any] | Sequence[Any]
+    ) -> None:
+        """Replace a member's role assignments out of band (drift)."""
+        value: Any = (
+            dict(role_assignments)
+            if isinstance(role_assignments, Mapping)
+            else list(role_assignments)
+        )
+        self._call("POST", "assignments", {"user_id": user_id, "role_assignments": value})
+
+    # ------------------------------------------------------------ faults and observation
+
+    def fault(
+        self,
+        path_regex: str,
+        method: str | None = None,
+        status: int | str | None = None,
+        count: int = 1,
+        retry_after: float | None = None,
+        latency: float | None = None,
+    ) -> None:
+        """The next ``count`` requests matching ``method`` (None: any) and ``path_regex``
+        (searched in the path) get ``status``, or are dropped (``"drop"``: the connection is
+        closed without a response), and/or wait ``latency`` seconds first."""
+        body = {
+            "path": path_regex,
+            "method": method,
+            "status": status,
+            "count": count,
+            "retry_after": retry_after,
+            "latency": latency,
+        }
+        self._call("POST", "faults", body)
+
+    def latency(self, seconds: float) -> None:
+        """Delay every (non-control) request by ``seconds``."""
+        self._call("POST", "latency", {"seconds": seconds})
+
+    def shuffle(self, enabled: bool = True) -> None:
+        """Return set-like arrays in random order (or not)."""
+        self._call("POST", "shuffle", {"enabled": enabled})
+
+    def requests(self) -> list[dict[str, Any]]:
+        """Every non-control request so far: service, method, path, query, status (None when
+        dropped). Headers and bodies are never recorded."""
+        out: list[dict[str, Any]] = self._call("GET", "requests")
+        return out
+
+    def clear_requests(self) -> None:
+        """Forget the request log and counters."""
+        self._call("DELETE", "requests")
+
+    def counters(self) -> dict[str, int]:
+        """Requests per route: ``{"PUT /api/security/role/{name}": 3, ...}``."""
+        out: dict[str, int] = self._call("GET", "counters")
+        return out
+
+    def state(self) -> dict[str, Any]:
+        """The world as saved in the state file."""
+        out: dict[str, Any] = self._call("GET", "state")
+        return out

@@ -1,0 +1,148 @@
+"""``elastic-access validate --live``: the config against a (faked) live Kibana."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import responses
+from responses import matchers
+
+from components.cli import import_roles, main
+from components.clients import RetryPolicy
+from components.core.feature_catalog import features_for, privileges_of
+from components.core.versions import KibanaTarget
+
+KIBANA = "http://kibana.test:5601"
+API_KEY = "live-check-secret-key"
+CONFIG = """config:
+  elastic-access:kibana:
+    url: {url}
+  elastic-access:roles:
+    triage:
+      spaces: [default]
+      cases:
+        observability:
+          access: read
+          allow: [create_comment]
+    analysts:
+      kibana:
+        - spaces: [default]
+          feature: {discover_v3: [read]}
+"""
+
+
+@pytest.fixture(autouse=True)
+def environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("KIBANA_ENDPOINT", "KIBANA_USERNAME", "KIBANA_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("KIBANA_API_KEY", API_KEY)
+    monkeypatch.setattr(import_roles, "RETRY", RetryPolicy(max_attempts=1))
+
+
+def privileges(*, sub_features: bool) -> dict[str, Any]:
+    target = KibanaTarget.of("9.1.0")
+    return {
+        "global": ["all", "read"],
+        "space": ["all", "read"],
+        "features": {
+            fid: privileges_of(f, target, sub_features=sub_features)
+            for fid, f in features_for(target).items()
+        },
+        "reserved": [],
+    }
+
+
+def fake_kibana(rsps: responses.RequestsMock, *, gold: bool) -> None:
+    rsps.get(
+        f"{KIBANA}/api/status", json={"version": {"number": "9.1.0", "build_flavor": "traditional"}}
+    )
+    rsps.get(
+        f"{KIBANA}/api/security/privileges",
+        json=privileges(sub_features=gold),
+        match=[matchers.query_param_matcher({})],
+    )
+    rsps.get(
+        f"{KIBANA}/api/security/privileges",
+        json=privileges(sub_features=True),
+        match=[matchers.query_param_matcher({"respectLicenseLevel": "false"})],
+    )
+
+
+def write(tmp_path: Path, url: str = KIBANA, text: str = CONFIG) -> str:
+    path = tmp_path / "Pulumi.live.yaml"
+    path.write_text(text.replace("{url}", url))
+    return str(path)
+
+
+def test_unknown_feature_is_an_error_with_close_matches(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake_kibana(rsps, gold=True)
+        assert main(["validate", "--config", write(tmp_path), "--live"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "roles.analysts.kibana[0].feature.discover_v3: feature 'discover_v3' does not exist in "
+        "Kibana 9.1.0 (did you mean discover_v2"
+    ) in err
+    assert "roles.triage" not in err
+
+
+def test_below_gold_license_reports_the_sub_feature(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with responses.RequestsMock() as rsps:
+        fake_kibana(rsps, gold=False)
+        assert main(["validate", "--config", write(tmp_path), "--live"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        "roles.triage.cases.observability: observabilityCasesV3.create_comment is a sub-feature "
+        "privilege, which this Kibana's license does not allow (gold or higher is needed)"
+    ) in err
+
+
+def test_a_valid_config_passes_live(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = CONFIG.split("    analysts:")[0]
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake_kibana(rsps, gold=True)
+        assert main(["validate", "--config", write(tmp_path, text=text), "--live"]) == 0
+    assert "valid for the live Kibana 9.1.0" in capsys.readouterr().out
+
+
+def test_url_from_the_environment_and_version_mismatch(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KIBANA_ENDPOINT", KIBANA)
+    text = (
+        'config:\n  elastic-access:kibana:\n    version: "8.16.0"\n'
+        "  elastic-access:roles:\n    r:\n      cases: {stack: read}\n"
+    )
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake_kibana(rsps, gold=True)
+        assert main(["validate", "--config", write(tmp_path, text=text), "--live"]) == 1
+    assert f"kibana.version: is 8.16.0 but {KIBANA} runs 9.1.0" in capsys.readouterr().err
+
+
+def test_unreachable_kibana_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--config", write(tmp_path, "http://127.0.0.1:9"), "--live"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "elastic-access: --live: Kibana GET /api/status failed: could not reach 127.0.0.1:9" in err
+    )
+    assert API_KEY not in err
+
+
+def test_no_url_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = "config:\n  elastic-access:roles: {}\n"
+    assert main(["validate", "--config", write(tmp_path, text=text), "--live"]) == 2
+    assert "set kibana.url or env KIBANA_ENDPOINT" in capsys.readouterr().err
+
+
+def test_without_live_nothing_is_fetched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with responses.RequestsMock():  # any request would fail: none is registered
+        assert main(["validate", "--config", write(tmp_path)]) == 0
+    assert "warning: roles.analysts.kibana[0].feature.discover_v3" in capsys.readouterr().err

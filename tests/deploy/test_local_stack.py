@@ -1,0 +1,227 @@
+"""`pulumi up / preview / refresh / destroy` played over the real program, the real provider
+host and the sandbox, with the `local` stack's config (pointed at a sandbox on free ports)."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+import requests
+import yaml
+
+from sandbox.controls import Controls
+from sandbox.server import Sandbox
+from tests.conftest import ROOT
+from tests.support.deploy import CheckFailed, Deployment
+from tests.support.provider_host import ProviderError
+
+SECRET = "l0cal-stack-s3cret"
+WRITES = ("PUT", "POST", "DELETE")
+
+
+def local_config(sandbox: Sandbox) -> dict[str, Any]:
+    document = yaml.safe_load((ROOT / "stacks/Pulumi.local.yaml").read_text())
+    config = {k.split(":", 1)[1]: v for k, v in document["config"].items()}
+    config["kibana"] = {**config["kibana"], "url": sandbox.kibana_url}
+    config["cloud"] = {**config["cloud"], "url": sandbox.cloud_url}
+    return config
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(controls=True, api_key=SECRET) as running:
+        yield running
+
+
+@pytest.fixture
+def kibana(sandbox: Sandbox) -> Controls:
+    return Controls(sandbox.kibana_url)
+
+
+@pytest.fixture
+def cloud(sandbox: Sandbox) -> Controls:
+    return Controls(sandbox.cloud_url)
+
+
+def deployment(
+    sandbox: Sandbox, tmp_path: Path, config: dict[str, Any] | None = None
+) -> Deployment:
+    return Deployment(
+        config or local_config(sandbox),
+        tmp_path / "state.json",
+        secrets={"kibanaApiKey": SECRET, "cloudApiKey": SECRET},
+    )
+
+
+def api_writes(*controls: Controls) -> list[dict[str, Any]]:
+    return [
+        r
+        for c in controls
+        for r in c.requests()
+        if r["method"] in WRITES and not r["path"].startswith("/_sandbox")
+    ]
+
+
+def roles(sandbox: Sandbox) -> dict[str, Any]:
+    response = requests.get(
+        f"{sandbox.kibana_url}/api/security/role",
+        headers={"Authorization": f"ApiKey {SECRET}"},
+        timeout=5,
+    )
+    return {r["name"]: r for r in response.json()}
+
+
+def cloud_list(sandbox: Sandbox, what: str) -> list[dict[str, Any]]:
+    response = requests.get(
+        f"{sandbox.cloud_url}/api/v1/organizations/1000000001/{what}",
+        headers={"Authorization": f"ApiKey {SECRET}"},
+        timeout=5,
+    )
+    return list(response.json()[what])
+
+
+def test_up_from_empty_then_a_second_up_writes_nothing_and_preview_names_edits(
+    sandbox: Sandbox, kibana: Controls, cloud: Controls, tmp_path: Path
+) -> None:
+    config = local_config(sandbox)
+    stack = deployment(sandbox, tmp_path, config)
+    plan = stack.up()
+    assert set(plan.changed().values()) == {"create"}
+    assert set(config["roles"]) <= set(roles(sandbox))
+    invited = {i["email"] for i in cloud_list(sandbox, "invitations")}
+    assert invited == {"alice@example.com", "bob@example.com", "carol@example.com"}
+
+    before = len(api_writes(kibana, cloud))
+    assert deployment(sandbox, tmp_path, config).up().changed() == {}
+    assert len(api_writes(kibana, cloud)) == before
+
+    edited = copy.deepcopy(config)
+    edited["roles"]["security-cases-viewer"]["cases"] = {"security": "all"}
+    edited["members"]["alice@example.com"]["organization"] = ["billing-admin", "organization-admin"]
+    assert deployment(sandbox, tmp_path, edited).preview().changed() == {
+        "alice@example.com": "update",
+        "security-cases-viewer": "update",
+    }
+    assert len(api_writes(kibana, cloud)) == before
+
+
+def test_drift_is_found_by_refresh_and_undone_by_up(
+    sandbox: Sandbox, kibana: Controls, cloud: Controls, tmp_path: Path
+) -> None:
+    deployment(sandbox, tmp_path).up()
+    cloud.accept_invitation("bob@example.com")
+    assert deployment(sandbox, tmp_path).refresh().changed() == {"bob@example.com": "drift"}
+    assert deployment(sandbox, tmp_path).up().changed() == {}
+
+    role = roles(sandbox)["stack-cases-viewer"]
+    role["kibana"][0]["feature"]["generalCasesV3"] = ["all"]
+    kibana.edit_role("stack-cases-viewer", role)
+    bob = next(m for m in cloud_list(sandbox, "members") if m["email"] == "bob@example.com")
+    cloud.set_assignments(bob["user_id"], {})
+
+    drift = deployment(sandbox, tmp_path).refresh().changed()
+    assert drift == {"bob@example.com": "drift", "stack-cases-viewer": "drift"}
+    assert deployment(sandbox, tmp_path).up().changed() == {
+        "bob@example.com": "update",
+        "stack-cases-viewer": "update",
+    }
+    assert roles(sandbox)["stack-cases-viewer"]["kibana"][0]["feature"] == {
+        "generalCasesV3": ["read"]
+    }
+    assert deployment(sandbox, tmp_path).refresh().changed() == {}
+    assert deployment(sandbox, tmp_path).preview().changed() == {}
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("roles", "r", {"cases": {"secutiry": "all"}}), "roles.r.cases.secutiry"),
+        (("roles", "r", {"cases": {"security": "al"}}), "roles.r.cases.security"),
+        (
+            ("roles", "r", {"cases": {"stack": {"access": "all", "deny": ["cases_delet"]}}}),
+            "cases_delete",
+        ),
+        (("roles", "r", {"kibana": [{"spaces": ["*"], "feature": {"cases": ["all"]}}]}), "cases"),
+        (("members", "x@example.com", {"projects": {"security": {"all": "editor"}}}), "editor"),
+        (
+            (
+                "members",
+                "x@example.com",
+                {"projects": {"security": {"all": "viewer", "projects": {"a": "viewer"}}}},
+            ),
+            "Role for all",
+        ),
+    ],
+)
+def test_an_invalid_config_fails_before_any_write(
+    sandbox: Sandbox,
+    kibana: Controls,
+    cloud: Controls,
+    tmp_path: Path,
+    edit: tuple[str, str, Any],
+    message: str,
+) -> None:
+    config = local_config(sandbox)
+    section, name, value = edit
+    config[section] = {**config[section], name: value}
+    with pytest.raises((CheckFailed, pulumi.RunError)) as failed:
+        deployment(sandbox, tmp_path, config).up()
+    assert message in str(failed.value)
+    assert api_writes(kibana, cloud) == []
+
+
+def test_faults_during_up_converge_without_loss_or_duplicates(
+    sandbox: Sandbox, kibana: Controls, cloud: Controls, tmp_path: Path
+) -> None:
+    kibana.fault(r"^/api/security/role/", "PUT", status=503, count=3)
+    kibana.fault(r"^/api/security/role/", "PUT", status="drop", count=1)
+    cloud.fault(r"/invitations$", "POST", status=429, count=2, retry_after=1)
+    cloud.fault(r"/invitations$", "POST", status="drop", count=1)
+    with contextlib.suppress(ProviderError):  # a clean failure: what was done is in the state
+        deployment(sandbox, tmp_path).up()
+    deployment(sandbox, tmp_path).up()
+    assert deployment(sandbox, tmp_path).up().changed() == {}
+    emails = [i["email"] for i in cloud_list(sandbox, "invitations")]
+    assert sorted(emails) == ["alice@example.com", "bob@example.com", "carol@example.com"]
+    state = json.loads((tmp_path / "state.json").read_text())
+    assert len(state) == len(local_config(sandbox)["roles"]) + 4
+
+
+def test_a_member_invited_accepted_given_a_role_then_removed(
+    sandbox: Sandbox, cloud: Controls, tmp_path: Path
+) -> None:
+    config = local_config(sandbox)
+    config["roles"] = {}
+    config["members"] = {"dana@example.com": {"organization": "billing-admin"}}
+    deployment(sandbox, tmp_path, config).up()
+    assert [i["email"] for i in cloud_list(sandbox, "invitations")] == ["dana@example.com"]
+    cloud.accept_invitation("dana@example.com")
+    config["members"]["dana@example.com"]["projects"] = {"security": {"all": "security-editor"}}
+    assert deployment(sandbox, tmp_path, config).up().changed() == {"dana@example.com": "update"}
+    dana = next(m for m in cloud_list(sandbox, "members") if m["email"] == "dana@example.com")
+    assert dana["role_assignments"]["project"]["security"][0]["role_id"] == "security-editor"
+    config["members"] = {}
+    assert deployment(sandbox, tmp_path, config).up().changed() == {"dana@example.com": "delete"}
+    assert [m["email"] for m in cloud_list(sandbox, "members")] == ["owner@sandbox.example"]
+
+
+def test_destroy_leaves_the_sandbox_as_it_started_and_state_holds_no_credential(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    start_roles, start_members = roles(sandbox), cloud_list(sandbox, "members")
+    stack = deployment(sandbox, tmp_path)
+    stack.up()
+    assert SECRET not in (tmp_path / "state.json").read_text()
+    deployment(sandbox, tmp_path).refresh()
+    assert SECRET not in (tmp_path / "state.json").read_text()
+    deployment(sandbox, tmp_path).destroy()
+    assert roles(sandbox) == start_roles
+    assert cloud_list(sandbox, "members") == start_members
+    assert cloud_list(sandbox, "invitations") == []
+    assert json.loads((tmp_path / "state.json").read_text()) == {}

@@ -1,0 +1,264 @@
+"""The organization member provider through the real provider host against the sandbox."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import requests
+
+from components.providers.cloud_roster import CloudRosterProvider
+from sandbox.controls import Controls
+from sandbox.server import Sandbox
+from tests.providers.conftest import MEMBER, ORG, cloud_host, count, member_props
+from tests.support.provider_host import ProviderError, ProviderHost, provider_blob
+
+ROSTER = "pulumi-python:dynamic/cloud:Roster"
+BOB = "bob@example.com"
+THREE = {
+    "projects": {
+        "observability": {
+            "projects": {
+                "abc123": "observability-editor",
+                "def456": "observability-editor",
+                "ghi789": "observability-editor",
+            }
+        }
+    }
+}
+
+
+def cloud_get(sandbox: Sandbox, path: str, key: str = "sandbox") -> Any:
+    response = requests.get(
+        f"{sandbox.cloud_url}/api/v1/organizations/{ORG}/{path}",
+        headers={"Authorization": f"ApiKey {key}"},
+        timeout=5,
+    )
+    response.raise_for_status()
+    return response.json()
+
+
+def member_of(sandbox: Sandbox, email: str) -> dict[str, Any] | None:
+    members = cloud_get(sandbox, "members")["members"]
+    return next((m for m in members if m["email"].lower() == email.lower()), None)
+
+
+def invitations_of(sandbox: Sandbox, email: str, key: str = "sandbox") -> list[dict[str, Any]]:
+    found = cloud_get(sandbox, "invitations", key)["invitations"]
+    return [i for i in found if i["email"].lower() == email.lower()]
+
+
+def up(host: ProviderHost, email: str, member: dict[str, Any], olds: Any = None, **kw: Any) -> Any:
+    """Check, then create (no olds) or diff + update: returns (checked, outputs, changed)."""
+    checked, failures = host.check(MEMBER, email, {}, member_props(email, member, **kw))
+    assert failures == []
+    if olds is None:
+        return checked, host.create(MEMBER, email, checked)[1], True
+    diff = host.diff(MEMBER, email, email, olds, checked)
+    if not diff.changes:
+        return checked, olds, False
+    return checked, host.update(MEMBER, email, email, olds, checked), True
+
+
+def assignment_writes(controls: Controls, method: str) -> list[dict[str, Any]]:
+    return [
+        r
+        for r in controls.requests()
+        if r["method"] == method and r["path"].endswith("/role_assignments")
+    ]
+
+
+def test_invite_accept_then_change_roles_by_the_smallest_atoms(
+    sandbox: Sandbox, cloud_controls: Controls
+) -> None:
+    with cloud_host(sandbox) as host:
+        _, outs, _ = up(host, BOB, THREE)
+        assert outs["status"] == "pending" and outs.get("userId") is None
+        assert outs["expiresAt"]
+        (invitation,) = invitations_of(sandbox, BOB)
+        assert "token" not in json.dumps(outs) and invitation["token"] not in json.dumps(outs)
+
+    cloud_controls.accept_invitation(BOB)
+    with cloud_host(sandbox) as host:
+        _, read_outs, _ = host.read(MEMBER, BOB, BOB, outs)
+        assert read_outs["status"] == "active" and read_outs["userId"]
+        _, same, changed = up(host, BOB, THREE, olds=read_outs)
+        assert not changed
+
+        before_posts = len(assignment_writes(cloud_controls, "POST"))
+        with_security = {
+            **THREE,
+            "projects": {**THREE["projects"], "security": {"all": "security-viewer"}},
+        }
+        _, outs, changed = up(host, BOB, with_security, olds=same)
+        assert changed
+    posts = assignment_writes(cloud_controls, "POST")[before_posts:]
+    assert len(posts) == 1 and assignment_writes(cloud_controls, "DELETE") == []
+    live = member_of(sandbox, BOB)["role_assignments"]["project"]
+    assert {e["role_id"] for e in live["security"]} == {"security-viewer"}
+
+    two = {"projects": {"observability": {"projects": {"abc123": "observability-editor",
+                                                       "ghi789": "observability-editor"}},
+                        "security": {"all": "security-viewer"}}}  # fmt: skip
+    with cloud_host(sandbox) as host:
+        _, outs, _ = up(host, BOB, two, olds=outs)
+    deletes = assignment_writes(cloud_controls, "DELETE")
+    assert len(deletes) == 1
+    ids = sorted(
+        i for e in member_of(sandbox, BOB)["role_assignments"]["project"]["observability"]
+        for i in e.get("project_ids") or []
+    )  # fmt: skip
+    assert ids == ["abc123", "ghi789"]
+
+
+def test_switching_a_type_from_individual_to_all_and_changing_application_roles(
+    sandbox: Sandbox, cloud_controls: Controls
+) -> None:
+    user_id = cloud_controls.seed_member(BOB, {})
+    with cloud_host(sandbox) as host:
+        _, outs, _ = up(host, BOB, THREE)
+        assert outs["status"] == "active" and outs["userId"] == user_id
+        everything = {"projects": {"observability": {"all": "observability-viewer"}}}
+        _, outs, _ = up(host, BOB, everything, olds=outs)
+        custom = {
+            "projects": {
+                "observability": {
+                    "all": {"role": "observability-viewer", "applicationRoles": ["logs_reader"]}
+                }
+            }
+        }
+        _, outs, changed = up(host, BOB, custom, olds=outs)
+        assert changed
+    (entry,) = member_of(sandbox, BOB)["role_assignments"]["project"]["observability"]
+    assert entry["all"] is True and entry["application_roles"] == ["logs_reader"]
+
+
+def test_a_hidden_project_id_gives_a_message_naming_it(
+    sandbox: Sandbox, cloud_controls: Controls
+) -> None:
+    cloud_controls.seed_member(BOB, {})
+    cloud_controls.hide_ids(["ghi789"])
+    with cloud_host(sandbox) as host:
+        checked, _ = host.check(MEMBER, BOB, {}, member_props(BOB, THREE))
+        with pytest.raises(ProviderError) as refused:
+            host.create(MEMBER, BOB, checked)
+    assert "ghi789" in refused.value.message
+    assert "unauthorized_role_assignments" in refused.value.message
+
+
+def test_a_pending_member_whose_roles_change_is_invited_again(
+    sandbox: Sandbox, cloud_controls: Controls
+) -> None:
+    with cloud_host(sandbox) as host:
+        _, outs, _ = up(host, BOB, THREE)
+        first = invitations_of(sandbox, BOB)[0]["token"]
+        _, outs, changed = up(host, BOB, {"organization": "billing-admin"}, olds=outs)
+    assert changed and outs["status"] == "pending"
+    (again,) = invitations_of(sandbox, BOB)
+    assert again["token"] != first
+    assert again["role_assignments"]["organization"][0]["role_id"] == "billing-admin"
+
+
+def test_an_expired_invitation_is_drift_and_is_issued_again(
+    sandbox: Sandbox, cloud_controls: Controls
+) -> None:
+    with cloud_host(sandbox) as host:
+        _, outs, _ = up(host, BOB, THREE, expires="1d")
+    cloud_controls.advance_clock(2 * 86400)
+    with cloud_host(sandbox) as host:
+        _, read_outs, _ = host.read(MEMBER, BOB, BOB, outs)
+        assert read_outs["status"] == "expired"
+        _, outs, changed = up(host, BOB, THREE, olds=read_outs, expires="1d")
+    assert changed and outs["status"] == "pending"
+    (fresh,) = invitations_of(sandbox, BOB)
+    assert fresh["expired"] is False
+
+
+def test_delete_removes_invitation_or_membership_but_never_a_protected_member(
+    sandbox: Sandbox, cloud_controls: Controls
+) -> None:
+    with cloud_host(sandbox) as host:
+        _, pending, _ = up(host, BOB, THREE)
+        host.delete(MEMBER, BOB, BOB, pending)
+        assert invitations_of(sandbox, BOB) == []
+
+        cloud_controls.seed_member("carol@example.com", {})
+        _, active, _ = up(host, "carol@example.com", {"organization": "billing-admin"})
+        host.delete(MEMBER, "carol@example.com", "carol@example.com", active)
+        assert member_of(sandbox, "carol@example.com") is None
+
+        owner = "owner@sandbox.example"
+        _, kept, _ = up(host, owner, {"organization": "organization-admin"}, protected=True)
+        host.delete(MEMBER, owner, owner, kept)  # forgotten by the stack, still a member
+        assert member_of(sandbox, owner) is not None
+        with pytest.raises(ProviderError) as refused:
+            host.delete(MEMBER, owner, owner, {**kept, "protected": False})
+        assert "last organization-admin" in refused.value.message
+
+        _, failures = host.check(
+            MEMBER, owner, {}, member_props(owner, {"organization": "billing-admin"}, True)
+        )
+        assert failures and "never demotes" in failures[0][1]
+        unprotected = member_props(owner, {"organization": "billing-admin"})
+        _, failures = host.check(MEMBER, owner, {}, unprotected)
+        assert failures and "last organization-admin" in failures[0][1]
+    assert member_of(sandbox, owner) is not None
+
+
+def test_authoritative_mode_lists_then_removes_the_undeclared_but_not_the_protected(
+    sandbox: Sandbox, cloud_controls: Controls
+) -> None:
+    cloud_controls.seed_member("stranger@example.com", {})
+    cloud_controls.seed_invitation("invitee@example.com", {})
+    props = {
+        "__provider": provider_blob(CloudRosterProvider()),
+        "organizationId": ORG,
+        "declared": ["bob@example.com"],
+        "protect": ["owner@sandbox.example"],
+    }
+    with cloud_host(sandbox) as host:
+        checked, failures = host.check(ROSTER, "organization-roster", {}, props)
+        assert failures == []
+        assert checked["undeclared"] == ["invitee@example.com", "stranger@example.com"]
+        _, outs = host.create(ROSTER, "organization-roster", checked)
+        assert outs["removed"] == ["invitee@example.com", "stranger@example.com"]
+    with cloud_host(sandbox) as host:
+        again, _ = host.check(ROSTER, "organization-roster", outs, props)
+        assert again["undeclared"] == []
+        assert host.diff(ROSTER, "organization-roster", ORG, outs, again).changes is False
+    assert member_of(sandbox, "stranger@example.com") is None
+    assert member_of(sandbox, "owner@sandbox.example") is not None
+
+
+def test_invitation_rate_limit_is_waited_out(sandbox: Sandbox, cloud_controls: Controls) -> None:
+    cloud_controls.fault(r"/invitations$", "POST", status=429, count=1, retry_after=1)
+    with cloud_host(sandbox) as host:
+        _, outs, _ = up(host, BOB, THREE)
+    assert outs["status"] == "pending"
+    assert len(invitations_of(sandbox, BOB)) == 1
+
+
+def test_refreshing_many_members_costs_two_list_requests(
+    sandbox: Sandbox, cloud_controls: Controls
+) -> None:
+    emails = [f"user{i}@example.com" for i in range(6)]
+    with cloud_host(sandbox) as host:
+        created = {e: up(host, e, {"organization": "billing-admin"})[1] for e in emails}
+    before_members = count(cloud_controls, "GET", f"/api/v1/organizations/{ORG}/members")
+    before_invites = count(cloud_controls, "GET", f"/api/v1/organizations/{ORG}/invitations")
+    with cloud_host(sandbox) as host:
+        for email in emails:
+            assert host.read(MEMBER, email, email, created[email])[1]["status"] == "pending"
+    members = count(cloud_controls, "GET", f"/api/v1/organizations/{ORG}/members")
+    invites = count(cloud_controls, "GET", f"/api/v1/organizations/{ORG}/invitations")
+    assert (members - before_members, invites - before_invites) == (1, 1)
+
+
+def test_no_credential_or_token_in_outputs() -> None:
+    secret = "s3cr3t-cloud-key"
+    with Sandbox(controls=True, api_key=secret) as sandbox, cloud_host(sandbox, key=secret) as h:
+        _, outs, _ = up(h, BOB, THREE)
+        (invitation,) = invitations_of(sandbox, BOB, key=secret)
+    dumped = json.dumps(outs)
+    assert secret not in dumped and invitation["token"] not in dumped

@@ -1,0 +1,264 @@
+"""A small stand-in for the Pulumi engine: ``up`` / ``preview`` / ``refresh`` / ``destroy`` over the
+project's real program (``components.program.build``) and the real dynamic-provider host.
+
+What it does is what the engine does for dynamic providers:
+- run the program under ``pulumi.runtime`` mocks to collect the registrations (type, name, inputs
+  including the pickled ``__provider``);
+- Check every registration first: any failure stops the run before any write;
+- for each registration: Create when new; else Diff against the saved outputs, then Update,
+  Replace (delete-before-replace when the provider asks) or nothing;
+- Delete what is saved but no longer registered;
+- Read everything for refresh; Delete everything for destroy;
+- keep the state (``{urn: {type, name, id, inputs, outputs}}``) in a JSON file, written after
+  every step, so that an interrupted run leaves what it did on disk.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+import pulumi
+
+from components.program import build
+from tests.support.mocks import Recorder, mocked
+from tests.support.provider_host import ProviderHost, urn
+
+DYNAMIC = "pulumi-python:dynamic/"
+
+
+@dataclass(frozen=True)
+class Registration:
+    type_: str
+    name: str
+    inputs: dict[str, Any]
+
+    @property
+    def urn(self) -> str:
+        return urn(self.type_, self.name)
+
+
+class CheckFailed(Exception):
+    """Check refused at least one resource; nothing was written."""
+
+    def __init__(self, failures: dict[str, list[str]]) -> None:
+        self.failures = failures
+        lines = [f"{name}: {reason}" for name, reasons in failures.items() for reason in reasons]
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class Plan:
+    """What an operation did (or, for preview, would do), by resource name."""
+
+    steps: dict[str, str] = field(default_factory=dict)
+
+    def changed(self) -> dict[str, str]:
+        return {name: op for name, op in sorted(self.steps.items()) if op != "same"}
+
+
+def registrations(config: dict[str, Any]) -> list[Registration]:
+    """The program's dynamic resources for this stack config (run under mocks)."""
+    with mocked(Recorder(), config) as recorder:
+
+        @pulumi.runtime.test  # type: ignore[misc]
+        def program() -> Any:
+            build()
+            return pulumi.Output.from_input(None)
+
+        program()
+        found = recorder.resources  # type: ignore[attr-defined]
+    return sorted(
+        (
+            Registration(r.typ, r.name, _plain_inputs(r.inputs))
+            for r in found
+            if r.typ.startswith(DYNAMIC)
+        ),
+        key=lambda reg: (reg.type_, reg.name),
+    )
+
+
+def _plain_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(dict(inputs)))
+
+
+class Deployment:
+    """One stack: its config, its state file, and a provider host per operation."""
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        state_file: Path,
+        *,
+        secrets: dict[str, str] | None = None,
+        env: dict[str, str] | None = None,
+        parallel: int = 1,
+    ) -> None:
+        self.config = config
+        self.secrets = secrets or {}
+        self.env = env
+        self.state_file = state_file
+        self.parallel = parallel
+        self._lock = Lock()
+        self.state: dict[str, dict[str, Any]] = (
+            json.loads(state_file.read_text()) if state_file.exists() else {}
+        )
+
+    # ------------------------------------------------------------ plumbing
+
+    @contextmanager
+    def host(self) -> Iterator[ProviderHost]:
+        config = {**self.config, **self.secrets}
+        with ProviderHost(config, tuple(self.secrets), env=self.env) as host:
+            yield host
+
+    def _save(self) -> None:
+        self.state_file.write_text(json.dumps(self.state, indent=2, sort_keys=True))
+
+    def _record(self, key: str, entry: dict[str, Any] | None) -> None:
+        with self._lock:
+            if entry is None:
+                self.state.pop(key, None)
+            else:
+                self.state[key] = entry
+            self._save()
+
+    def _each(self, items: list[Any], work: Callable[[Any], None]) -> None:
+        if self.parallel <= 1:
+            for item in items:
+                work(item)
+            return
+        with ThreadPoolExecutor(self.parallel) as pool:
+            for future in [pool.submit(work, item) for item in items]:
+                future.result()
+
+    # ------------------------------------------------------------ operations
+
+    def _check(self, host: ProviderHost, wanted: list[Registration]) -> dict[str, dict[str, Any]]:
+        checked: dict[str, dict[str, Any]] = {}
+        failures: dict[str, list[str]] = {}
+        for reg in wanted:
+            olds = self.state.get(reg.urn, {}).get("inputs", {})
+            inputs, problems = host.check(reg.type_, reg.name, olds, reg.inputs)
+            checked[reg.urn] = inputs
+            if problems:
+                failures[reg.name] = [reason for _, reason in problems]
+        if failures:
+            raise CheckFailed(failures)
+        return checked
+
+    def preview(self) -> Plan:
+        """Check and diff; no write."""
+        wanted = registrations(self.config)
+        plan = Plan()
+        with self.host() as host:
+            checked = self._check(host, wanted)
+            for reg in wanted:
+                saved = self.state.get(reg.urn)
+                if saved is None:
+                    plan.steps[reg.name] = "create"
+                    continue
+                diff = host.diff(
+                    reg.type_, reg.name, saved["id"], saved["outputs"], checked[reg.urn]
+                )
+                plan.steps[reg.name] = (
+                    "replace" if diff.replaces else "update" if diff.changes else "same"
+                )
+        for key in set(self.state) - {r.urn for r in wanted}:
+            plan.steps[self.state[key]["name"]] = "delete"
+        return plan
+
+    def up(self) -> Plan:
+        wanted = registrations(self.config)
+        plan = Plan()
+        with self.host() as host:
+            checked = self._check(host, wanted)
+
+            def step(reg: Registration) -> None:
+                plan.steps[reg.name] = self._step(host, reg, checked[reg.urn])
+
+            self._each(wanted, step)
+            gone = [k for k in self.state if k not in {r.urn for r in wanted}]
+
+            def remove(key: str) -> None:
+                saved = self.state[key]
+                host.delete(saved["type"], saved["name"], saved["id"], saved["outputs"])
+                plan.steps[saved["name"]] = "delete"
+                self._record(key, None)
+
+            self._each(sorted(gone, reverse=True), remove)
+        return plan
+
+    def _step(self, host: ProviderHost, reg: Registration, news: dict[str, Any]) -> str:
+        saved = self.state.get(reg.urn)
+        if saved is None:
+            self._create(host, reg, news)
+            return "create"
+        diff = host.diff(reg.type_, reg.name, saved["id"], saved["outputs"], news)
+        if diff.replaces:
+            if diff.delete_before_replace:
+                host.delete(reg.type_, reg.name, saved["id"], saved["outputs"])
+                self._record(reg.urn, None)
+                self._create(host, reg, news)
+            else:
+                self._create(host, reg, news)
+                host.delete(reg.type_, reg.name, saved["id"], saved["outputs"])
+            return "replace"
+        if diff.changes:
+            outputs = host.update(reg.type_, reg.name, saved["id"], saved["outputs"], news)
+            self._record(reg.urn, {**saved, "inputs": news, "outputs": outputs})
+            return "update"
+        self._record(reg.urn, {**saved, "inputs": news})
+        return "same"
+
+    def _create(self, host: ProviderHost, reg: Registration, news: dict[str, Any]) -> None:
+        id_, outputs = host.create(reg.type_, reg.name, news)
+        entry = {"type": reg.type_, "name": reg.name, "id": id_, "inputs": news}
+        self._record(reg.urn, {**entry, "outputs": outputs})
+
+    def refresh(self) -> Plan:
+        """Read every saved resource; drop those gone; report which outputs changed."""
+        plan = Plan()
+        with self.host() as host:
+
+            def read(key: str) -> None:
+                saved = self.state[key]
+                id_, outputs, inputs = host.read(
+                    saved["type"], saved["name"], saved["id"], saved["outputs"]
+                )
+                if not id_:
+                    plan.steps[saved["name"]] = "gone"
+                    self._record(key, None)
+                    return
+                changed = _without_provider(outputs) != _without_provider(saved["outputs"])
+                plan.steps[saved["name"]] = "drift" if changed else "same"
+                entry = {**saved, "outputs": outputs}
+                if inputs is not None:
+                    entry["inputs"] = {**saved["inputs"], **inputs}
+                self._record(key, entry)
+
+            self._each(sorted(self.state), read)
+        return plan
+
+    def destroy(self) -> Plan:
+        plan = Plan()
+        with self.host() as host:
+
+            def remove(key: str) -> None:
+                saved = self.state[key]
+                host.delete(saved["type"], saved["name"], saved["id"], saved["outputs"])
+                plan.steps[saved["name"]] = "delete"
+                self._record(key, None)
+
+            self._each(sorted(self.state, reverse=True), remove)
+        return plan
+
+
+def _without_provider(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if k != "__provider"}
