@@ -45,27 +45,33 @@ def config(sandbox: Sandbox, count: int) -> dict[str, Any]:
     }
 
 
+def _requests(controls: Controls) -> Counter[str]:
+    return Counter(f"{r['service']} {r['method']}" for r in controls.requests())
+
+
 def measure(
-    name: str, operation: Callable[[], Plan], controls: list[Controls], requests_per_change: int
+    name: str, operation: Callable[[], Plan], controls: Controls, requests_per_change: int
 ) -> None:
-    before = Counter(r["method"] for c in controls for r in c.requests())
+    before = _requests(controls)
     start = time.perf_counter()
     plan = operation()
     wall = time.perf_counter() - start
-    after = Counter(r["method"] for c in controls for r in c.requests())
+    after = _requests(controls)
     methods = after - before
     changed = len(plan.changed()) if name != "refresh" else 0
     ideal = changed * requests_per_change * LATENCY / WORKERS
     ratio = f"{wall / ideal:5.1f}x" if ideal else "  n/a"
-    by_method = " ".join(f"{m}={n}" for m, n in sorted(methods.items()))
+    by_method = ", ".join(f"{m} {n}" for m, n in sorted(methods.items()))
     print(f"  {name:<8} wall {wall:7.2f} s  ideal {ideal:6.2f} s  ratio {ratio}  {by_method}")
 
 
 def run(count: int) -> None:
-    with Sandbox(controls=True, api_key=KEY) as sandbox, tempfile.TemporaryDirectory() as tmp:
-        kibana, cloud = Controls(sandbox.kibana_url), Controls(sandbox.cloud_url)
-        for controls in (kibana, cloud):
-            controls.latency(LATENCY)
+    # The invitation rate limit is the real bottleneck (10 per minute in the sandbox, unpublished
+    # in Elastic Cloud): raised here so the figures show the product, not the limit.
+    sandbox_run = Sandbox(controls=True, api_key=KEY, invite_rate_limit=100_000)
+    with sandbox_run as sandbox, tempfile.TemporaryDirectory() as tmp:
+        controls = Controls(sandbox.kibana_url)  # one log and one latency for both APIs
+        controls.latency(LATENCY)
         stack_config = config(sandbox, count)
 
         def stack() -> Deployment:
@@ -77,9 +83,9 @@ def run(count: int) -> None:
             )
 
         print(f"{count} roles + {count} members (latency {LATENCY * 1000:.0f} ms per request)")
-        measure("up", lambda: stack().up(), [kibana, cloud], 1)
-        measure("no-op", lambda: stack().up(), [kibana, cloud], 1)
-        measure("refresh", lambda: stack().refresh(), [kibana, cloud], 1)
+        measure("up", lambda: stack().up(), controls, 1)
+        measure("no-op", lambda: stack().up(), controls, 1)
+        measure("refresh", lambda: stack().refresh(), controls, 1)
 
 
 def main(counts: list[int] | None = None) -> None:

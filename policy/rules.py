@@ -166,14 +166,17 @@ def admins_are_protected(props: Props) -> list[str]:
     """``organization-admin`` only for members listed in ``cloud.protect``."""
     if props.get("protected"):
         return []
+    declared = (props.get("member") or {}).get("organization") or []
+    roles = {declared} if isinstance(declared, str) else set(declared)
     for atom in _atoms(props):
-        role = atom.get("roleId", atom.get("role"))
-        if atom.get("scope") == "organization" and role == ORGANIZATION_ADMIN:
-            return [
-                f"member {props.get('email') or '?'}: organization-admin is for protected "
-                "members only; add the email to elastic-access:cloud.protect, or grant "
-                "billing-admin or deployment / project roles instead"
-            ]
+        if atom.get("scope") == "organization":
+            roles.add(atom.get("roleId", atom.get("role")))
+    if ORGANIZATION_ADMIN in roles:
+        return [
+            f"member {props.get('email') or '?'}: organization-admin is for protected "
+            "members only; add the email to elastic-access:cloud.protect, or grant "
+            "billing-admin or deployment / project roles instead"
+        ]
     return []
 
 

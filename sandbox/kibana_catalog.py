@@ -11,6 +11,7 @@ import copy
 from typing import Any
 
 from components.core.feature_catalog import (
+    REQUIRE_ALL_SPACES,
     Feature,
     features_for,
     is_deprecated,
@@ -28,8 +29,6 @@ SERVERLESS_PROFILES = {
 GLOBAL_BASE = ("all", "read")
 SPACE_BASE = ("all", "read")
 RESERVED_PRIVILEGES = ("fleet-setup", "ml_admin", "ml_user", "monitoring")
-# Feature privileges that need spaces ["*"] (Kibana's requireAllSpaces; the reference's example).
-REQUIRE_ALL_SPACES = {"fleet": ("all", "read", "minimal_all", "minimal_read")}
 
 
 def parse_profile(profile: str) -> KibanaTarget:

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..core.config import StackConfig, load_stack_file
-from ..core.problems import Problem
-from ..core.stack import target_of
+from ..core.problems import InvalidConfig, Problem, errors
+from ..core.stack import target_of, validate_stack
 from ..core.versions import KibanaTarget
 
 USAGE = 2
@@ -75,3 +75,20 @@ def report(problems: Iterable[Problem]) -> None:
 def fail(message: str) -> int:
     print(f"elastic-access: {message}", file=sys.stderr)
     return USAGE
+
+
+def load_renderable(args: argparse.Namespace) -> tuple[StackConfig, KibanaTarget] | int:
+    """The config and its target, or the exit status (2) after reporting why it is unusable."""
+    try:
+        config = load(args)
+        chosen = target(args, config)
+    except UsageError as error:
+        return fail(str(error))
+    except InvalidConfig as error:
+        report(error.problems)
+        return USAGE
+    problems = errors(validate_stack(config, chosen))
+    if problems:
+        report(problems)
+        return USAGE
+    return config, chosen

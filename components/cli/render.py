@@ -6,9 +6,8 @@ import argparse
 import json
 from typing import Any
 
-from ..core.problems import InvalidConfig, errors
-from ..core.stack import render_stack, validate_stack
-from .common import USAGE, UsageError, add_config_arguments, fail, load, report, target
+from ..core.stack import render_stack
+from .common import add_config_arguments, load_renderable
 
 
 def add_parser(commands: Any) -> None:
@@ -23,17 +22,9 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        config = load(args)
-        chosen = target(args, config)
-    except UsageError as error:
-        return fail(str(error))
-    except InvalidConfig as error:
-        report(error.problems)
-        return USAGE
-    problems = errors(validate_stack(config, chosen))
-    if problems:
-        report(problems)
-        return USAGE
+    loaded = load_renderable(args)
+    if isinstance(loaded, int):
+        return loaded
+    config, chosen = loaded
     print(json.dumps(render_stack(config, chosen), indent=2, sort_keys=True))
     return 0

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from ..core.feature_catalog import SOLUTIONS, Solution
-from ..core.problems import InvalidConfig, errors
 from ..core.report import (
     SOLUTION_NAMES,
     Access,
@@ -21,8 +20,7 @@ from ..core.report import (
     SpaceAccess,
     build_report,
 )
-from ..core.stack import validate_stack
-from .common import USAGE, UsageError, add_config_arguments, fail, load, report, target
+from .common import add_config_arguments, fail, load_renderable
 
 EPILOG = """\
 What a cell says: all, read, none, or customised (minimal privileges plus chosen sub-features,
@@ -79,18 +77,10 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        config = load(args)
-        chosen = target(args, config)
-    except UsageError as error:
-        return fail(str(error))
-    except InvalidConfig as error:
-        report(error.problems)
-        return USAGE
-    problems = errors(validate_stack(config, chosen))
-    if problems:
-        report(problems)
-        return USAGE
+    loaded = load_renderable(args)
+    if isinstance(loaded, int):
+        return loaded
+    config, chosen = loaded
     text = FORMATS[args.format](build_report(config, chosen))
     if args.output:
         try:

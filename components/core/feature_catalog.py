@@ -473,3 +473,11 @@ def generation(feature: Feature) -> int:
         if feature.id in ids:
             return ids.index(feature.id) + 1
     return 0
+
+
+# Feature privileges Kibana grants only on all spaces (``requireAllSpaces``): a role giving them
+# in named spaces is refused with "Feature privilege [fleet.all] requires all spaces to be
+# selected but received [...]" (reference/kibana-roles.md §1.6, role_utils.ts).
+REQUIRE_ALL_SPACES: dict[str, tuple[str, ...]] = {
+    "fleet": ("all", "read", "minimal_all", "minimal_read"),
+}

@@ -26,6 +26,7 @@ from .feature_catalog import (
     CONNECTORS,
     FEATURES,
     PRIMARY,
+    REQUIRE_ALL_SPACES,
     Feature,
     Solution,
     alert_features,
@@ -243,6 +244,22 @@ def _entry_problems(entry: KibanaEntry, path: str, target: KibanaTarget) -> Iter
             )
     for feature_id, privileges in entry.feature.items():
         yield from _feature_problems(feature_id, privileges, f"{path}.feature.{feature_id}", target)
+        yield from _all_spaces_problems(feature_id, privileges, entry.spaces, path)
+
+
+def _all_spaces_problems(
+    feature_id: str, privileges: list[str], spaces: list[str], path: str
+) -> Iterator[Problem]:
+    if spaces == [ALL_SPACES]:
+        return
+    for privilege in privileges:
+        if privilege in REQUIRE_ALL_SPACES.get(feature_id, ()):
+            yield Problem(
+                f"{path}.spaces",
+                f"Feature privilege [{feature_id}.{privilege}] requires all spaces to be "
+                f"selected but received [{','.join(spaces)}]; use spaces: ['*'] for it, in an "
+                "entry of its own",
+            )
 
 
 def _feature_problems(

@@ -8,13 +8,24 @@ up to four operations at once.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 
-from ..clients import CloudClient, NotFound, UnauthorizedRoleAssignments
+from ..clients import CloudClient, InvalidRequest, NotFound, UnauthorizedRoleAssignments
 from ..core.assignments import AssignmentChange, Atom, to_api
 from ..core.roster import LiveMember, Roster, roster_of
 from .errors import Refused, SetupError
 from .settings import CloudSetup
+
+ALREADY_BELONGS = "organization.user_organization_already_belongs"
+
+
+class AlreadyBelongs(Exception):
+    """Cloud refused an invitation: the person is a member already (here, or elsewhere)."""
+
+    def __init__(self, email: str) -> None:
+        self.email = email
+        super().__init__(email)
 
 
 class LiveCloud:
@@ -50,9 +61,21 @@ class LiveCloud:
     def member(self, organization: str, email: str) -> LiveMember | None:
         return self.roster(organization).get(email.lower())
 
-    def _written(self, organization: str) -> None:
+    def _forget(self, organization: str) -> None:
+        """After a failed write the organization is listed again: what happened is unknown."""
         with self._lock:
             self._rosters.pop(organization, None)
+
+    def _record(self, organization: str, email: str, live: LiveMember | None) -> None:
+        """After a successful write: the cached roster says what the write did (no re-list)."""
+        with self._lock:
+            roster = self._rosters.get(organization)
+            if roster is None:
+                return
+            updated = {k: v for k, v in roster.items() if k != email.lower()}
+            if live is not None:
+                updated[email.lower()] = live
+            self._rosters[organization] = updated
 
     # ------------------------------------------------------------ writes
 
@@ -61,45 +84,59 @@ class LiveCloud:
     ) -> LiveMember:
         """Invite ``email`` with ``atoms``; returns the pending member (token kept off state)."""
         try:
-            self.client.create_invitation(
+            created = self.client.create_invitation(
                 organization,
                 emails=[email],
                 expires_in=expires_in,
                 role_assignments=to_api(atoms, organization),
             )
         except UnauthorizedRoleAssignments as error:
+            self._forget(organization)
             raise Refused(_unauthorized(email, atoms, str(error.detail or ""))) from None
-        finally:
-            self._written(organization)
-        live = self.member(organization, email)
+        except InvalidRequest as error:
+            self._forget(organization)
+            if error.code == ALREADY_BELONGS:
+                raise AlreadyBelongs(email) from None
+            raise
+        except Exception:
+            self._forget(organization)
+            raise
+        live = roster_of([], created).get(email.lower())
         if live is None:
-            raise Refused(f"Elastic Cloud accepted the invitation of {email} but does not list it")
+            self._forget(organization)
+            raise Refused(f"Elastic Cloud accepted the invitation of {email} but did not return it")
+        self._record(organization, email, live)
         return live
 
     def withdraw(self, organization: str, live: LiveMember) -> None:
         """Delete a pending or expired invitation (gone already counts as done)."""
-        if not live.token:
-            return
-        try:
-            self.client.delete_invitations(organization, [live.token])
-        except NotFound:
-            pass
-        finally:
-            self._written(organization)
+        if live.token:
+            token = live.token
+            self._gone(
+                organization, live, lambda: self.client.delete_invitations(organization, [token])
+            )
 
     def remove(self, organization: str, live: LiveMember) -> None:
         """End a membership, or withdraw an invitation."""
-        if live.user_id is None:
+        user_id = live.user_id
+        if user_id is None:
             self.withdraw(organization, live)
-            return
-        try:
-            self.client.delete_members(organization, [live.user_id])
-        except NotFound:
-            pass
-        finally:
-            self._written(organization)
+        else:
+            self._gone(
+                organization, live, lambda: self.client.delete_members(organization, [user_id])
+            )
 
-    def change(self, organization: str, live: LiveMember, change: AssignmentChange) -> None:
+    def _gone(self, organization: str, live: LiveMember, delete: Callable[[], None]) -> None:
+        try:
+            delete()
+        except NotFound:
+            pass  # already gone: done
+        except Exception:
+            self._forget(organization)
+            raise
+        self._record(organization, live.email, None)
+
+    def change(self, organization: str, live: LiveMember, change: AssignmentChange) -> LiveMember:
         """Added atoms first, then removed ones: nobody is without access in between."""
         assert live.user_id is not None
         try:
@@ -110,10 +147,15 @@ class LiveCloud:
                     live.user_id, to_api(change.removed, organization)
                 )
         except UnauthorizedRoleAssignments as error:
+            self._forget(organization)
             atoms = change.added or change.removed
             raise Refused(_unauthorized(live.email, atoms, str(error.detail or ""))) from None
-        finally:
-            self._written(organization)
+        except Exception:
+            self._forget(organization)
+            raise
+        changed = replace(live, atoms=(live.atoms | change.added) - change.removed)
+        self._record(organization, live.email, changed)
+        return changed
 
 
 def _unauthorized(email: str, atoms: Iterable[Atom], detail: str) -> str:

@@ -27,7 +27,7 @@ from ..core.assignments import as_dicts, from_dicts, member_atoms, plan_change, 
 from ..core.config import EMAIL, CloudSettings, MemberSpec, problems_from
 from ..core.problems import Problem, errors
 from ..core.roster import LiveMember, demotion_refusal, removal_refusal
-from .cloud_live import LiveCloud
+from .cloud_live import AlreadyBelongs, LiveCloud
 from .errors import Refused
 from .settings import cloud_setup, lookup_from
 
@@ -131,6 +131,21 @@ class CloudMemberProvider(ResourceProvider):
 
     def _converge(self, props: dict[str, Any]) -> LiveMember:
         """Bring the live member to the config: smallest role change, or (re-)invite."""
+        try:
+            return self._converge_once(props)
+        except AlreadyBelongs as refused:
+            # Joined since this process listed the organization (the list is read again),
+            # or a member of another organization, which Cloud allows one at a time.
+            live = self._live.member(str(props["organizationId"]), refused.email)
+            if live is None or live.status != "active":
+                raise Refused(
+                    f"{refused.email} already belongs to another Elastic Cloud organization; a "
+                    "person can be in one organization at a time: they must leave it (or use "
+                    "another email) before they can be invited"
+                ) from None
+            return self._converge_once(props)
+
+    def _converge_once(self, props: dict[str, Any]) -> LiveMember:
         organization, email = str(props["organizationId"]), str(props["email"])
         desired = from_dicts(props["assignments"])
         roster = self._live.roster(organization)
@@ -140,9 +155,7 @@ class CloudMemberProvider(ResourceProvider):
             refusal = demotion_refusal(email, change, roster, _protect(props))
             if refusal:
                 raise Refused(refusal)
-            if not change.empty:
-                self._live.change(organization, live, change)
-            return LiveMember(live.email, "active", desired, user_id=live.user_id)
+            return self._live.change(organization, live, change) if not change.empty else live
         if live is not None and live.status == "pending" and live.atoms == desired:
             return live  # the invitation already says exactly this
         if live is not None:

@@ -273,3 +273,12 @@ def test_description_needs_8_15() -> None:
     assert problems(
         {"description": "x", "cases": {"stack": "read"}}, KibanaTarget.of("8.14.0")
     ) == ["roles.r.description: needs Kibana 8.15 or later; the target is Kibana 8.14.0"]
+
+
+def test_fleet_privileges_need_all_spaces_as_kibana_requires() -> None:
+    named = {"kibana": [{"spaces": ["ops"], "feature": {"fleet": ["read"]}}]}
+    assert problems(named) == [
+        "roles.r.kibana[0].spaces: Feature privilege [fleet.read] requires all spaces to be "
+        "selected but received [ops]; use spaces: ['*'] for it, in an entry of its own"
+    ]
+    assert problems({"kibana": [{"spaces": ["*"], "feature": {"fleet": ["read"]}}]}) == []

@@ -142,3 +142,12 @@ def test_rules_do_not_need_pulumi_policy() -> None:
     assert source is not None
     with open(source, encoding="utf-8") as handle:
         assert "pulumi_policy" not in handle.read().split('"""', 2)[2]
+
+
+def test_organization_admin_in_the_member_config_needs_protection_before_check_adds_atoms() -> None:
+    from policy.rules import admins_are_protected
+
+    props = {"email": "eve@example.com", "member": {"organization": "organization-admin"}}
+    assert admins_are_protected(props)
+    assert admins_are_protected({**props, "protected": True}) == []
+    assert admins_are_protected({"member": {"organization": ["billing-admin"]}}) == []

@@ -121,13 +121,16 @@ class Deployment:
     def _save(self) -> None:
         self.state_file.write_text(json.dumps(self.state, indent=2, sort_keys=True))
 
-    def _record(self, key: str, entry: dict[str, Any] | None) -> None:
+    def _record(self, key: str, entry: dict[str, Any] | None, *, save: bool = True) -> None:
+        """Keep a step's result; written to disk at once unless nothing live changed (those
+        are written at the end of the operation, as the engine's snapshot does)."""
         with self._lock:
             if entry is None:
                 self.state.pop(key, None)
             else:
                 self.state[key] = entry
-            self._save()
+            if save:
+                self._save()
 
     def _each(self, items: list[Any], work: Callable[[Any], None]) -> None:
         if self.parallel <= 1:
@@ -193,6 +196,7 @@ class Deployment:
                 self._record(key, None)
 
             self._each(sorted(gone, reverse=True), remove)
+        self._save()
         return plan
 
     def _step(self, host: ProviderHost, reg: Registration, news: dict[str, Any]) -> str:
@@ -214,7 +218,7 @@ class Deployment:
             outputs = host.update(reg.type_, reg.name, saved["id"], saved["outputs"], news)
             self._record(reg.urn, {**saved, "inputs": news, "outputs": outputs})
             return "update"
-        self._record(reg.urn, {**saved, "inputs": news})
+        self._record(reg.urn, {**saved, "inputs": news}, save=False)
         return "same"
 
     def _create(self, host: ProviderHost, reg: Registration, news: dict[str, Any]) -> None:
@@ -241,9 +245,10 @@ class Deployment:
                 entry = {**saved, "outputs": outputs}
                 if inputs is not None:
                     entry["inputs"] = {**saved["inputs"], **inputs}
-                self._record(key, entry)
+                self._record(key, entry, save=changed)
 
             self._each(sorted(self.state), read)
+        self._save()
         return plan
 
     def destroy(self) -> Plan:
