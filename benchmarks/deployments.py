@@ -80,6 +80,7 @@ def run(count: int) -> None:
                 Path(tmp) / "state.json",
                 secrets={"kibanaApiKey": KEY, "cloudApiKey": KEY},
                 parallel=WORKERS,
+                save_each_step=False,
             )
 
         print(f"{count} roles + {count} members (latency {LATENCY * 1000:.0f} ms per request)")

@@ -22,7 +22,7 @@ from pulumi.dynamic import (
 )
 from pydantic import ValidationError
 
-from ..clients import ConnectionFailed
+from ..clients import ApiError, ConnectionFailed
 from ..core.assignments import as_dicts, from_dicts, member_atoms, plan_change, validate_member
 from ..core.config import EMAIL, CloudSettings, MemberSpec, problems_from
 from ..core.problems import Problem, errors
@@ -94,6 +94,8 @@ class CloudMemberProvider(ResourceProvider):
             roster = self._live.roster(organization)
         except ConnectionFailed:
             return []  # checked again, against the live organization, before any write
+        except ApiError as error:  # 401, 403...: what to do is in the message
+            return [Problem("cloud", str(error))]
         live = roster.get(email.lower())
         if live is None or live.status != "active":
             return []

@@ -21,7 +21,7 @@ from pulumi.dynamic import (
 )
 from pydantic import ValidationError
 
-from ..clients import Conflict, ConnectionFailed
+from ..clients import ApiError, Conflict, ConnectionFailed
 from ..core.config import RoleSpec, problems_from
 from ..core.kibana_role import normalise, put_body, same_role
 from ..core.live_check import live_problems
@@ -77,6 +77,8 @@ class KibanaRoleProvider(ResourceProvider):
             # Kibana is down: check what can be checked; create and update will fail loudly.
             target = live.configured_target()
             return errors(validate_role(name, spec, target))
+        except ApiError as error:  # 401, 403...: what to do is in the message
+            return [Problem("kibana", str(error))]
         problems = errors(validate_role(name, spec, target))
         if live.reachable_config:
             mismatch = live.mismatch()

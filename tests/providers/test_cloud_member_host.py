@@ -262,3 +262,11 @@ def test_no_credential_or_token_in_outputs() -> None:
         (invitation,) = invitations_of(sandbox, BOB, key=secret)
     dumped = json.dumps(outs)
     assert secret not in dumped and invitation["token"] not in dumped
+
+
+def test_a_wrong_cloud_key_is_a_check_failure_that_says_what_to_do(sandbox: Sandbox) -> None:
+    with cloud_host(sandbox, key="wr0ng-cloud-key") as host:
+        _, failures = host.check(MEMBER, BOB, {}, member_props(BOB, THREE))
+    ((_, reason),) = failures
+    assert "401 Unauthorized" in reason and "Check the API key" in reason
+    assert "wr0ng-cloud-key" not in reason

@@ -99,12 +99,15 @@ class Deployment:
         secrets: dict[str, str] | None = None,
         env: dict[str, str] | None = None,
         parallel: int = 1,
+        save_each_step: bool = True,
     ) -> None:
         self.config = config
         self.secrets = secrets or {}
         self.env = env
         self.state_file = state_file
         self.parallel = parallel
+        # Off in benchmarks: rewriting a large state file per step costs O(N^2) in the driver.
+        self.save_each_step = save_each_step
         self._lock = Lock()
         self.state: dict[str, dict[str, Any]] = (
             json.loads(state_file.read_text()) if state_file.exists() else {}
@@ -129,7 +132,7 @@ class Deployment:
                 self.state.pop(key, None)
             else:
                 self.state[key] = entry
-            if save:
+            if save and self.save_each_step:
                 self._save()
 
     def _each(self, items: list[Any], work: Callable[[Any], None]) -> None:
@@ -262,6 +265,7 @@ class Deployment:
                 self._record(key, None)
 
             self._each(sorted(self.state, reverse=True), remove)
+        self._save()
         return plan
 
 
