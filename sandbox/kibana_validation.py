@@ -18,6 +18,7 @@ import json
 import re
 from typing import Any
 
+from components.core.es_privileges import CLUSTER_PRIVILEGES, INDEX_PRIVILEGES
 from components.core.versions import KibanaTarget
 from sandbox.kibana_catalog import (
     GLOBAL_BASE,
@@ -339,6 +340,14 @@ def es_check(name: str, body: dict[str, Any], target: KibanaTarget, *, dls_licen
             "Validation Failed: 1: run_as is not supported for custom roles in serverless;",
         )
     entries = [*(es.get("indices") or ()), *(es.get("remote_indices") or ())]
+    named = [("cluster", es.get("cluster") or ())]
+    named += [("index", entry.get("privileges") or ()) for entry in entries]
+    for kind, names in named:
+        unknown = _unknown_privilege(names, kind)
+        if unknown:
+            raise EsError(
+                400, "action_request_validation_exception", f"Validation Failed: 1: {unknown};"
+            )
     if not dls_licensed and any(
         e.get("query") is not None or e.get("field_security") is not None for e in entries
     ):
@@ -347,3 +356,16 @@ def es_check(name: str, body: dict[str, Any], target: KibanaTarget, *, dls_licen
             "security_exception",
             "current license is non-compliant for [field and document level security]",
         )
+
+
+def _unknown_privilege(names: Any, kind: str) -> str | None:
+    """Elasticsearch's message for the first unknown privilege name (action patterns pass)."""
+    known = CLUSTER_PRIVILEGES if kind == "cluster" else INDEX_PRIVILEGES
+    for name in names:
+        if ":" not in str(name) and str(name).lower() not in known:
+            return (
+                f"unknown {kind} privilege [{str(name).lower()}]. a privilege must be either one "
+                f"of the predefined {kind} privilege names [{','.join(sorted(known))}] or a "
+                f"pattern over one of the available {kind} actions"
+            )
+    return None

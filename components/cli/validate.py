@@ -9,8 +9,9 @@ from typing import Any
 
 from ..clients import ApiError
 from ..core.config import StackConfig
-from ..core.live_check import Privileges, live_problems
+from ..core.live_check import Privileges, live_problems, missing_spaces
 from ..core.problems import InvalidConfig, Problem, errors
+from ..core.shorthand import render
 from ..core.stack import validate_stack
 from ..core.versions import KibanaTarget, Version
 from .common import UsageError, add_config_arguments, fail, load, report, target
@@ -78,8 +79,10 @@ def check_live(
         problems = _setting_problems(config, chosen, url) if version is None else []
         privileges = client.privileges()
         unlicensed = _once(lambda: client.privileges(respect_license_level=False))
+        existing = {str(space.get("id")) for space in client.spaces()}
         for name, role in sorted(config.roles.items()):
             problems += live_problems(name, role, chosen, privileges, unlicensed)
+            problems += missing_spaces(name, render(role, chosen), existing)
     return chosen, problems
 
 

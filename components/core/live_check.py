@@ -97,3 +97,21 @@ def serverless_project(privileges: Privileges) -> ProjectType:
     if "observabilityCasesV3" in features:
         return "observability"
     return "elasticsearch"
+
+
+def missing_spaces(name: str, body: Mapping[str, Any], existing: set[str]) -> list[Problem]:
+    """Spaces a rendered role names that do not exist (yet) in Kibana: a warning, since Kibana
+    stores the role and it takes effect once the space is created (cloud-on-k8s#5395)."""
+    problems = []
+    for i, entry in enumerate(body.get("kibana") or ()):
+        absent = sorted(s for s in entry.get("spaces") or () if s != "*" and s not in existing)
+        if absent:
+            problems.append(
+                Problem(
+                    f"roles.{name}.kibana[{i}].spaces",
+                    f"space {', '.join(absent)} does not exist in Kibana; the role grants nothing "
+                    "there until it is created (Stack Management → Spaces)",
+                    "warning",
+                )
+            )
+    return problems

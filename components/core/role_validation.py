@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 
 from .config import CustomisedAccess, KibanaEntry, RoleSpec
+from .es_privileges import CLUSTER_PRIVILEGES, INDEX_PRIVILEGES, privilege_problems
 from .feature_catalog import (
     BY_ID,
     CONNECTORS,
@@ -398,8 +399,12 @@ def _elasticsearch_problems(spec: RoleSpec, path: str, target: KibanaTarget) -> 
         for field in SERVERLESS_FORBIDDEN:
             if present[field]:
                 yield Problem(f"{where}.{field}", "is not allowed in serverless custom roles")
+    yield from privilege_problems(es.cluster, f"{where}.cluster", "cluster", CLUSTER_PRIVILEGES)
     for kind, entries in (("indices", es.indices), ("remote_indices", es.remote_indices)):
         for i, entry in enumerate(entries):
+            yield from privilege_problems(
+                entry.privileges, f"{where}.{kind}[{i}].privileges", "index", INDEX_PRIVILEGES
+            )
             if isinstance(entry.query, str) and entry.query.strip():
                 try:
                     json.loads(entry.query)

@@ -30,6 +30,7 @@ from ..core.roster import LiveMember, demotion_refusal, removal_refusal
 from .cloud_live import AlreadyBelongs, LiveCloud
 from .errors import Refused
 from .settings import cloud_setup, lookup_from
+from .unknowns import has_unknown
 
 INPUTS = ("email", "member", "organizationId", "inviteExpiresIn", "protected", "assignments")
 
@@ -61,6 +62,8 @@ class CloudMemberProvider(ResourceProvider):
     # ------------------------------------------------------------ check
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        if has_unknown(news):
+            return CheckResult(news, [])  # checked again by up, once every value is known
         email = str(news.get("email") or "")
         problems = self._problems(email, news)
         if not problems:
@@ -169,7 +172,10 @@ class CloudMemberProvider(ResourceProvider):
     # ------------------------------------------------------------ read / delete
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        live = self._live.member(str(props["organizationId"]), id_)
+        # On import (``import_`` option) only the id is known: the stack's organization applies.
+        organization = props.get("organizationId") or self._live.setup.settings.organization_id
+        props = {"email": id_, **props, "organizationId": organization}
+        live = self._live.member(str(organization), id_)
         if live is None:
             return ReadResult(id_="", outs={})
         inputs = {k: props.get(k) for k in INPUTS if k != "assignments"}

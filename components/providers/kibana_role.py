@@ -32,6 +32,7 @@ from ..core.versions import KibanaTarget
 from .errors import Refused
 from .kibana_live import LiveKibana, refuse_reserved
 from .settings import kibana_setup, lookup_from
+from .unknowns import has_unknown
 
 INPUTS = ("name", "role", "adopt")
 
@@ -60,6 +61,8 @@ class KibanaRoleProvider(ResourceProvider):
     # ------------------------------------------------------------ check
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        if has_unknown(news):
+            return CheckResult(news, [])  # checked again by up, once every value is known
         problems = self._problems(str(news.get("name") or ""), news.get("role") or {})
         failures = [CheckFailure("role", str(p)) for p in problems]
         return CheckResult(news, failures)
@@ -98,7 +101,9 @@ class KibanaRoleProvider(ResourceProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         if olds.get("name") != news.get("name"):
-            return DiffResult(changes=True, replaces=["name"], delete_before_replace=True)
+            # Another role name: create the new role before deleting the old, so nobody who
+            # holds both is without access in between.
+            return DiffResult(changes=True, replaces=["name"], delete_before_replace=False)
         target = self._live.target_or(olds)
         desired = render(_spec(news), target)
         return DiffResult(changes=desired != olds.get("body"), replaces=[])

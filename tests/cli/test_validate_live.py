@@ -68,6 +68,7 @@ def fake_kibana(rsps: responses.RequestsMock, *, gold: bool) -> None:
         json=privileges(sub_features=True),
         match=[matchers.query_param_matcher({"respectLicenseLevel": "false"})],
     )
+    rsps.get(f"{KIBANA}/api/spaces/space", json=[{"id": "default", "name": "Default"}])
 
 
 def write(tmp_path: Path, url: str = KIBANA, text: str = CONFIG) -> str:
@@ -146,3 +147,18 @@ def test_without_live_nothing_is_fetched(
     with responses.RequestsMock():  # any request would fail: none is registered
         assert main(["validate", "--config", write(tmp_path)]) == 0
     assert "warning: roles.analysts.kibana[0].feature.discover_v3" in capsys.readouterr().err
+
+
+def test_a_space_that_does_not_exist_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "config:\n  elastic-access:kibana:\n    url: {url}\n  elastic-access:roles:\n"
+    text += "    soc:\n      spaces: [soc, default]\n      cases: {security: read}\n"
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake_kibana(rsps, gold=True)
+        assert main(["validate", "--config", write(tmp_path, text=text), "--live"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (
+        "warning: roles.soc.kibana[0].spaces: space soc does not exist in Kibana; the role "
+        "grants nothing there until it is created (Stack Management → Spaces)\n"
+    )

@@ -282,3 +282,25 @@ def test_fleet_privileges_need_all_spaces_as_kibana_requires() -> None:
         "selected but received [ops]; use spaces: ['*'] for it, in an entry of its own"
     ]
     assert problems({"kibana": [{"spaces": ["*"], "feature": {"fleet": ["read"]}}]}) == []
+
+
+def test_a_typo_in_an_elasticsearch_privilege_is_refused_with_the_likely_name() -> None:
+    role = {
+        "elasticsearch": {
+            "cluster": ["monitor", "manage_own_api_keys", "cluster:monitor/main"],
+            "indices": [{"names": ["logs-*"], "privileges": ["read", "veiw_index_metadata"]}],
+        }
+    }
+    assert problems(role) == [
+        "roles.r.elasticsearch.cluster[1]: unknown cluster privilege [manage_own_api_keys]: "
+        "Elasticsearch would refuse the role; did you mean manage_own_api_key or manage_api_key?",
+        "roles.r.elasticsearch.indices[0].privileges[1]: unknown index privilege "
+        "[veiw_index_metadata]: Elasticsearch would refuse the role; did you mean "
+        "view_index_metadata?",
+    ]
+
+
+def test_an_unknown_but_unlike_privilege_is_only_a_warning() -> None:
+    role = {"elasticsearch": {"cluster": ["manage_quantum_flux"]}}
+    found = validate_role("r", RoleSpec.model_validate(role), V91)
+    assert [p.severity for p in found] == ["warning"]

@@ -270,3 +270,55 @@ def test_a_wrong_cloud_key_is_a_check_failure_that_says_what_to_do(sandbox: Sand
     ((_, reason),) = failures
     assert "401 Unauthorized" in reason and "Check the API key" in reason
     assert "wr0ng-cloud-key" not in reason
+
+
+def test_shuffled_members_and_ids_read_back_with_no_diff() -> None:
+    with Sandbox(controls=True, shuffle=True) as sandbox:
+        controls = Controls(sandbox.cloud_url)
+        controls.seed_member(BOB, {})
+        with cloud_host(sandbox) as host:
+            checked, outs, _ = up(host, BOB, THREE)
+        for _ in range(3):
+            with cloud_host(sandbox) as host:
+                _, read_outs, _ = host.read(MEMBER, BOB, BOB, outs)
+                assert host.diff(MEMBER, BOB, BOB, read_outs, checked).changes is False
+
+
+def test_a_hidden_id_that_stays_does_not_block_other_changes(
+    sandbox: Sandbox, cloud_controls: Controls
+) -> None:
+    """terraform-provider-ec#1041: only the atoms that change are sent, so a shut-down
+    deployment still in the member's assignments is never named in a request."""
+    cloud_controls.seed_member(BOB, {})
+    with cloud_host(sandbox) as host:
+        _, outs, _ = up(host, BOB, THREE)
+    cloud_controls.hide_ids(["ghi789"])
+    fewer = {
+        "projects": {
+            "observability": {
+                "projects": {"abc123": "observability-viewer", "ghi789": "observability-editor"}
+            }
+        }
+    }
+    with cloud_host(sandbox) as host:
+        _, outs, changed = up(host, BOB, fewer, olds=outs)
+    assert changed
+    live = member_of(sandbox, BOB)["role_assignments"]["project"]["observability"]
+    held = sorted((e["role_id"], i) for e in live for i in e.get("project_ids") or [])
+    assert held == [("observability-editor", "ghi789"), ("observability-viewer", "abc123")]
+
+
+def test_an_existing_member_can_be_imported_from_its_email_alone(
+    sandbox: Sandbox, cloud_controls: Controls
+) -> None:
+    cloud_controls.seed_member(
+        BOB, {"organization": [{"role_id": "billing-admin", "organization_id": ORG}]}
+    )
+    with cloud_host(sandbox) as host:
+        props = {"__provider": member_props(BOB, {})["__provider"]}
+        id_, outs, inputs = host.read(MEMBER, BOB, BOB, props)
+    assert id_ == BOB and outs["status"] == "active"
+    assert outs["assignments"] == [
+        {"role": "billing-admin", "scope": "organization", "target": ORG}
+    ]
+    assert inputs is not None and inputs["organizationId"] == ORG

@@ -60,7 +60,7 @@ def test_create_diff_update_rename_drift_delete(
         assert host.diff(ROLE, "soc", id_, outs, news).changes is False
 
         renamed = host.diff(ROLE, "soc", id_, outs, {**news, "name": "soc-leads"})
-        assert renamed.replaces == ["name"] and renamed.delete_before_replace
+        assert renamed.replaces == ["name"] and not renamed.delete_before_replace
 
         edited = live_role(sandbox, "soc")
         edited["kibana"][0]["feature"]["securitySolutionCasesV3"] = ["all"]
@@ -75,6 +75,12 @@ def test_create_diff_update_rename_drift_delete(
         assert live_role(sandbox, "soc") is None
         host.delete(ROLE, "soc", id_, read_outs)  # already gone: done
         assert host.read(ROLE, "soc", id_, read_outs)[0] == ""
+    # createOnly is for the create PUT only, never on a read (terraform-provider-elasticstack#933)
+    requests_ = kibana_controls.requests()
+    assert all(
+        "createOnly" not in (r.get("query") or "") for r in requests_ if r["method"] == "GET"
+    )
+    assert any("createOnly" in (r.get("query") or "") for r in requests_ if r["method"] == "PUT")
 
 
 def test_an_unchanged_role_read_back_in_shuffled_order_shows_no_diff() -> None:
@@ -248,3 +254,12 @@ def host_provider() -> Any:
     from components.providers.kibana_role import KibanaRoleProvider
 
     return KibanaRoleProvider()
+
+
+def test_a_value_unknown_at_preview_is_checked_later_not_refused(sandbox: Sandbox) -> None:
+    from pulumi.runtime.rpc import UNKNOWN
+
+    pending = role_props("soc", {"spaces": [UNKNOWN], "cases": {"security": "all"}})
+    with kibana_host(sandbox) as host:
+        _, failures = host.check(ROLE, "soc", {}, pending)
+    assert failures == []

@@ -434,3 +434,21 @@ def test_bulk_missing_before_8_16(make_sandbox: Callable[..., Sandbox]) -> None:
     sandbox = make_sandbox(profile="8.15.2")
     api = Api(sandbox.kibana_url, {"Authorization": "ApiKey sandbox", "kbn-xsrf": "x"})
     assert api("POST", "/api/security/roles", json={"roles": {}}).status_code == 404
+
+
+def test_unknown_elasticsearch_privileges_are_refused_as_elasticsearch_does(kibana: Api) -> None:
+    body = {"elasticsearch": {"cluster": ["monitor", "Manage_Own_Api_Keys"]}}
+    response = kibana("PUT", "/api/security/role/r", json=body)
+    assert response.status_code == 400
+    message = response.json()["message"]
+    assert message.startswith(
+        "action_request_validation_exception: Validation Failed: 1: unknown cluster privilege "
+        "[manage_own_api_keys]. a privilege must be either one of the predefined cluster "
+        "privilege names ["
+    )
+    index = {"indices": [{"names": ["logs-*"], "privileges": ["read", "indices:data/read/*"]}]}
+    ok = kibana("PUT", "/api/security/role/r", json={"elasticsearch": {**index, "cluster": []}})
+    assert ok.status_code == 204
+    index["indices"][0]["privileges"].append("raed")
+    response = kibana("PUT", "/api/security/role/r", json={"elasticsearch": index})
+    assert "unknown index privilege [raed]" in response.json()["message"]

@@ -1,0 +1,84 @@
+"""Elasticsearch cluster and index privilege names, so a typo is refused at preview.
+
+Elasticsearch refuses a role naming an unknown privilege ("unknown cluster privilege [x]. a
+privilege must be either one of the predefined cluster privilege names [...] or a pattern over
+one of the available cluster actions"), which peers only find at apply
+(terraform-provider-elasticstack#2403). Sources: ``ClusterPrivilegeResolver.VALUES`` and
+``IndexPrivilege`` in elastic/elasticsearch (x-pack/plugin/core/.../authz/privilege), plus the
+connector and stats privileges of the 8.x/9.x docs ("Security privileges"). Names with a ``:``
+are action patterns (``cluster:monitor/*``, ``indices:data/read/*``) and always accepted.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+
+from .problems import Problem
+
+CLUSTER_PRIVILEGES = frozenset(
+    {
+        "all", "cancel_task", "create_snapshot", "cross_cluster_replication",
+        "cross_cluster_search", "delegate_pki", "grant_api_key", "manage", "manage_api_key",
+        "manage_autoscaling", "manage_behavioral_analytics", "manage_ccr", "manage_connector",
+        "manage_data_frame_transforms", "manage_data_stream_global_retention", "manage_enrich",
+        "manage_ilm", "manage_index_templates", "manage_inference", "manage_ingest_pipelines",
+        "manage_logstash_pipelines", "manage_ml", "manage_oidc", "manage_own_api_key",
+        "manage_pipeline", "manage_rollup", "manage_saml", "manage_search_application",
+        "manage_search_query_rules", "manage_search_synonyms", "manage_security",
+        "manage_service_account", "manage_slm", "manage_token", "manage_transform",
+        "manage_user_profile", "manage_watcher", "monitor", "monitor_connector",
+        "monitor_data_frame_transforms", "monitor_data_stream_global_retention", "monitor_enrich",
+        "monitor_inference", "monitor_ml", "monitor_rollup", "monitor_snapshot", "monitor_stats",
+        "monitor_text_structure", "monitor_transform", "monitor_watcher", "none",
+        "post_behavioral_analytics_event", "read_ccr", "read_connector_secrets",
+        "read_fleet_secrets", "read_ilm", "read_pipeline", "read_security", "read_slm",
+        "transport_client", "write_connector_secrets", "write_fleet_secrets",
+    }
+)  # fmt: skip
+
+INDEX_PRIVILEGES = frozenset(
+    {
+        "all", "auto_configure", "create", "create_doc", "create_index",
+        "cross_cluster_replication", "cross_cluster_replication_internal", "delete",
+        "delete_index", "index", "maintenance", "manage", "manage_data_stream_lifecycle",
+        "manage_failure_store", "manage_follow_index", "manage_ilm", "manage_leader_index",
+        "monitor", "none", "read", "read_cross_cluster", "read_failure_store",
+        "view_index_metadata", "write",
+    }
+)  # fmt: skip
+
+
+def _closest(name: str, known: Iterable[str]) -> list[str]:
+    return difflib.get_close_matches(name.lower(), sorted(known), n=3, cutoff=0.75)
+
+
+def privilege_problems(
+    names: Iterable[str], path: str, kind: str, known: frozenset[str]
+) -> Iterator[Problem]:
+    """Unknown ``kind`` ("cluster" or "index") privileges: an error when it looks like a typo of
+    a known one, a warning otherwise (Elasticsearch may know names newer than this list)."""
+    for i, name in enumerate(names):
+        if ":" in name or name.lower() in known:
+            continue
+        other = INDEX_PRIVILEGES if known is CLUSTER_PRIVILEGES else CLUSTER_PRIVILEGES
+        other_kind = "an index" if kind == "cluster" else "a cluster"
+        close = _closest(name, known)
+        if name.lower() in other:
+            yield Problem(
+                f"{path}[{i}]",
+                f"{name!r} is {other_kind} privilege, not a {kind} privilege: Elasticsearch "
+                "would refuse the role",
+            )
+        elif close:
+            message = (
+                f"unknown {kind} privilege [{name}]: Elasticsearch would refuse the role; "
+                f"did you mean {' or '.join(close)}?"
+            )
+            yield Problem(f"{path}[{i}]", message)
+        else:
+            message = (
+                f"{name!r} is not a {kind} privilege elastic-access knows; Elasticsearch refuses "
+                f"unknown names (predefined {kind} privileges or an action pattern with ':')"
+            )
+            yield Problem(f"{path}[{i}]", message, "warning")
