@@ -1,0 +1,24 @@
+"""The project's outside: README commands, CI entry point, stack files."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from components.cli import main
+from tests.conftest import ROOT
+
+
+def test_readme_gives_the_two_setup_commands_and_ci_runs_the_test_one() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert "make test" in readme and "make up" in readme
+    targets = set(re.findall(r"^([a-z-]+):", (ROOT / "Makefile").read_text(), re.M))
+    assert {"test", "up", "preview", "refresh", "destroy", "down", "bench"} <= targets
+    assert "make test" in (ROOT / ".ci/run").read_text()
+
+
+@pytest.mark.parametrize("stack", ["local", "example"])
+def test_the_shipped_stacks_validate_clean(stack: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--stack", stack]) == 0
+    assert capsys.readouterr().err == ""
