@@ -33,13 +33,13 @@ Roster = dict[str, LiveMember]
 def roster_of(
     members: Iterable[Mapping[str, Any]], invitations: Iterable[Mapping[str, Any]]
 ) -> Roster:
-    """Index by lower-cased email; a membership wins over an invitation for the same email, and
-    of several invitations the one expiring last counts."""
+    """Index by lower-cased email; a membership wins over an invitation for the same email, of
+    several invitations the one expiring last counts, and accepted invitations do not count."""
     roster: Roster = {}
     for invitation in sorted(invitations, key=lambda i: str(i.get("expires_at") or "")):
         email = str(invitation.get("email") or "").lower()
-        if not email:
-            continue
+        if not email or invitation.get("accepted_at"):
+            continue  # an accepted invitation is history: the membership (if any) counts
         roster[email] = LiveMember(
             email=email,
             status="expired" if invitation.get("expired") else "pending",

@@ -88,3 +88,8 @@ def test_undeclared_leaves_out_declared_and_protected_case_insensitively() -> No
         "c@example.com",
         "d@example.com",
     ]
+
+
+def test_an_accepted_invitation_of_someone_since_removed_is_not_a_pending_member() -> None:
+    accepted = {**invitation("gone@example.com", "t"), "accepted_at": "2026-11-01T00:00:00Z"}
+    assert "gone@example.com" not in roster_of([], [accepted])
