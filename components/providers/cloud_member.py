@@ -178,7 +178,11 @@ class CloudMemberProvider(ResourceProvider):
         live = self._live.member(str(organization), id_)
         if live is None:
             return ReadResult(id_="", outs={})
+        # The live atoms as the "old" inputs: after a refresh, preview shows live -> declared.
         inputs = {k: props.get(k) for k in INPUTS if k != "assignments"}
+        inputs["assignments"] = as_dicts(live.atoms)
+        if live.status == "expired":
+            inputs["invitation"] = "expired"  # shown as going away: up issues a new one
         return ReadResult(id_=id_, outs=_outputs(props, live), inputs=inputs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:

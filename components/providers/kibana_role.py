@@ -63,39 +63,38 @@ class KibanaRoleProvider(ResourceProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         if has_unknown(news):
             return CheckResult(news, [])  # checked again by up, once every value is known
-        problems = self._problems(str(news.get("name") or ""), news.get("role") or {})
-        failures = [CheckFailure("role", str(p)) for p in problems]
-        return CheckResult(news, failures)
+        name = str(news.get("name") or "")
+        problems, target = self._problems(name, news.get("role") or {})
+        if not problems and target is not None:
+            # The Kibana body as input too: preview shows its exact change, policies judge it.
+            news = {**news, "body": render(_spec(news), target)}
+        return CheckResult(news, [CheckFailure("role", str(p)) for p in problems])
 
-    def _problems(self, name: str, raw: dict[str, Any]) -> list[Problem]:
+    def _problems(
+        self, name: str, raw: dict[str, Any]
+    ) -> tuple[list[Problem], KibanaTarget | None]:
         prefix = ("roles", name)
         try:
             spec = RoleSpec.model_validate(raw)
         except ValidationError as error:
-            return problems_from(error, RoleSpec, prefix)
+            return problems_from(error, RoleSpec, prefix), None
         live = self._live
         try:
             target = live.target() if live.reachable_config else live.configured_target()
         except ConnectionFailed:
             # Kibana is down: check what can be checked; create and update will fail loudly.
-            target = live.configured_target()
-            return errors(validate_role(name, spec, target))
+            return errors(validate_role(name, spec, live.configured_target())), None
         except ApiError as error:  # 401, 403...: what to do is in the message
-            return [Problem("kibana", str(error))]
+            return [Problem("kibana", str(error))], None
         problems = errors(validate_role(name, spec, target))
         if live.reachable_config:
             mismatch = live.mismatch()
             if mismatch:
                 problems.append(Problem("kibana", mismatch))
         if problems or not live.reachable_config:
-            return problems
-        return live_problems(
-            name,
-            spec,
-            target,
-            live.privileges(),
-            lambda: live.privileges(respect_license_level=False),
-        )
+            return problems, target
+        unlicensed = lambda: live.privileges(respect_license_level=False)  # noqa: E731
+        return live_problems(name, spec, target, live.privileges(), unlicensed), target
 
     # ------------------------------------------------------------ diff
 
@@ -160,6 +159,7 @@ class KibanaRoleProvider(ResourceProvider):
         inputs["name"] = id_
         if body != props.get("body"):
             inputs["role"] = flatten(live, target)
+        inputs["body"] = body
         outs = {**inputs, "body": body, **_target_outputs(target)}
         return ReadResult(id_=id_, outs=outs, inputs=inputs)
 

@@ -38,6 +38,7 @@ def test_create_diff_update_rename_drift_delete(
     with kibana_host(sandbox) as host:
         checked, id_, outs = create(host, "soc", SOC)
         assert id_ == "soc"
+        assert checked["body"] == outs["body"]  # preview shows (and policies judge) the body
         assert outs["body"]["kibana"] == [
             {
                 "base": [],
