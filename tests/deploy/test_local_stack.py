@@ -225,3 +225,26 @@ def test_destroy_leaves_the_sandbox_as_it_started_and_state_holds_no_credential(
     assert cloud_list(sandbox, "members") == start_members
     assert cloud_list(sandbox, "invitations") == []
     assert json.loads((tmp_path / "state.json").read_text()) == {}
+
+
+def test_after_a_kibana_upgrade_up_moves_each_role_to_the_new_cases_ids(tmp_path: Path) -> None:
+    world = tmp_path / "sandbox.json"
+    config: dict[str, Any] = {
+        "roles": {
+            "soc": {"spaces": ["soc"], "cases": {"security": "all"}},
+            "monitoring": {"elasticsearch": {"cluster": ["monitor"]}},
+        }
+    }
+
+    def on(sandbox: Sandbox) -> Deployment:
+        stack = {**config, "kibana": {"url": sandbox.kibana_url}}
+        return Deployment(stack, tmp_path / "state.json", secrets={"kibanaApiKey": SECRET})
+
+    with Sandbox(profile="8.17.0", api_key=SECRET, state_file=world) as old:
+        on(old).up()
+        assert roles(old)["soc"]["kibana"][0]["feature"] == {"securitySolutionCasesV2": ["all"]}
+    with Sandbox(profile="9.1.0", api_key=SECRET, state_file=world) as new:
+        assert on(new).preview().changed() == {"soc": "update"}
+        on(new).up()
+        assert roles(new)["soc"]["kibana"][0]["feature"] == {"securitySolutionCasesV3": ["all"]}
+        assert on(new).preview().changed() == {}
