@@ -77,18 +77,28 @@ def fail(message: str) -> int:
     return USAGE
 
 
-def load_renderable(args: argparse.Namespace) -> tuple[StackConfig, KibanaTarget] | int:
-    """The config and its target, or the exit status (2) after reporting why it is unusable."""
+def load_targeted(
+    args: argparse.Namespace, invalid: int = USAGE
+) -> tuple[StackConfig, KibanaTarget] | int:
+    """The config and its target, or an exit status after saying why not (``invalid`` when the
+    config does not parse)."""
     try:
         config = load(args)
-        chosen = target(args, config)
+        return config, target(args, config)
     except UsageError as error:
         return fail(str(error))
     except InvalidConfig as error:
         report(error.problems)
-        return USAGE
-    problems = errors(validate_stack(config, chosen))
+        return invalid
+
+
+def load_renderable(args: argparse.Namespace) -> tuple[StackConfig, KibanaTarget] | int:
+    """The config and its target, or the exit status (2) after reporting why it is unusable."""
+    loaded = load_targeted(args)
+    if isinstance(loaded, int):
+        return loaded
+    problems = errors(validate_stack(*loaded))
     if problems:
         report(problems)
         return USAGE
-    return config, chosen
+    return loaded

@@ -10,11 +10,11 @@ from typing import Any
 from ..clients import ApiError
 from ..core.config import StackConfig
 from ..core.live_check import Privileges, live_problems, missing_spaces
-from ..core.problems import InvalidConfig, Problem, errors
+from ..core.problems import Problem, errors
 from ..core.shorthand import render
 from ..core.stack import validate_stack
 from ..core.versions import KibanaTarget, Version
-from .common import UsageError, add_config_arguments, fail, load, report, target
+from .common import UsageError, add_config_arguments, fail, load_targeted, report
 from .import_roles import kibana_client, live_target
 
 PROBLEMS = 1
@@ -41,14 +41,10 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        config = load(args)
-        chosen = target(args, config)
-    except UsageError as error:
-        return fail(str(error))
-    except InvalidConfig as error:
-        report(error.problems)
-        return PROBLEMS
+    loaded = load_targeted(args, invalid=PROBLEMS)
+    if isinstance(loaded, int):
+        return loaded
+    config, chosen = loaded
     live: list[Problem] = []
     if getattr(args, "live", False):
         try:
