@@ -148,6 +148,19 @@ def test_drift_is_found_by_refresh_and_undone_by_up(
             "cases_delete",
         ),
         (("roles", "r", {"kibana": [{"spaces": ["*"], "feature": {"cases": ["all"]}}]}), "cases"),
+        (("roles", "r", {"spaces": ["SOC"], "cases": {"security": "all"}}), "roles.r.spaces[0]"),
+        (
+            (
+                "roles",
+                "r",
+                {"kibana": [{"spaces": ["*"], "base": ["read"], "feature": {"actions": ["all"]}}]},
+            ),
+            "isn't allowed when non-empty [base]",
+        ),
+        (("roles", "superuser", {"cases": {"security": "read"}}), "reserved"),
+        (("roles", "r", {"cases": {"security": "read"}, "metadata": {"_owner": "x"}}), "_owner"),
+        (("roles", "r", {"elasticsearch": {"cluster": ["monitr"]}}), "did you mean monitor"),
+        (("members", "not-an-email", {"organization": "billing-admin"}), "not-an-email"),
         (("members", "x@example.com", {"projects": {"security": {"all": "editor"}}}), "editor"),
         (
             (

@@ -264,3 +264,13 @@ def test_a_value_unknown_at_preview_is_checked_later_not_refused(sandbox: Sandbo
     with kibana_host(sandbox) as host:
         _, failures = host.check(ROLE, "soc", {}, pending)
     assert failures == []
+
+
+def test_basic_credentials_from_the_environment_work_too(sandbox: Sandbox) -> None:
+    host = ProviderHost(
+        {"kibana": {"url": sandbox.kibana_url}},
+        env={"KIBANA_USERNAME": "elastic", "KIBANA_PASSWORD": "sandbox"},
+    )
+    with host:
+        _, id_, outs = create(host, "soc", SOC)
+    assert id_ == "soc" and "sandbox" not in json.dumps(outs)
