@@ -274,3 +274,41 @@ def test_basic_credentials_from_the_environment_work_too(sandbox: Sandbox) -> No
     with host:
         _, id_, outs = create(host, "soc", SOC)
     assert id_ == "soc" and "sandbox" not in json.dumps(outs)
+
+
+@pytest.mark.parametrize("profile", ["8.16.0", "9.1.0", "serverless-security"])
+def test_terraform_acceptance_steps_replayed_leave_no_diff(profile: str) -> None:
+    """create -> update -> description -> unset -> remote_indices, as the elasticstack provider's
+    acceptance test does; after each step a read shows the role unchanged."""
+    base = {
+        "cases": {"security": "read"},
+        "elasticsearch": {
+            "cluster": ["monitor"],
+            "indices": [{"names": ["logs-*"], "privileges": ["read"]}],
+        },
+    }
+    steps = [
+        base,
+        {**base, "connectors": "read"},
+        {**base, "connectors": "read", "description": "SOC readers"},
+        base,
+    ]
+    if not profile.startswith("serverless"):
+        remote = {"clusters": ["other"], "names": ["logs-*"], "privileges": ["read"]}
+        steps.append(
+            {**base, "elasticsearch": {**base["elasticsearch"], "remote_indices": [remote]}}
+        )
+    with Sandbox(controls=True, profile=profile) as sandbox, kibana_host(sandbox) as host:
+        checked, id_, outs = create(host, "tf", steps[0])
+        for step in steps[1:]:
+            news, failures = host.check(ROLE, "tf", checked, role_props("tf", step))
+            assert failures == []
+            assert host.diff(ROLE, "tf", id_, outs, news).changes is True
+            outs = host.update(ROLE, "tf", id_, outs, news)
+            _, read_outs, inputs = host.read(ROLE, "tf", id_, outs)
+            assert read_outs["body"] == outs["body"]
+            assert inputs is not None and inputs["role"] == news["role"]
+            assert host.diff(ROLE, "tf", id_, read_outs, news).changes is False
+            checked = news
+        live = live_role(sandbox, "tf")
+    assert "description" not in live or steps[-1].get("description")
