@@ -7,9 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def local_stack_config() -> dict[str, Any]:
+    """The ``local`` stack's config, keys without the ``elastic-access:`` namespace."""
+    document = yaml.safe_load((ROOT / "stacks/Pulumi.local.yaml").read_text())
+    return {k.split(":", 1)[1]: v for k, v in document["config"].items()}
 
 
 def peer_roles() -> list[tuple[str, dict[str, Any]]]:

@@ -25,7 +25,7 @@ from ..clients import (
 )
 from ..core.config import NAMESPACE
 from ..core.importer import Imported, import_members, import_roles
-from ..core.live_check import serverless_project
+from ..core.live_check import target_from_status
 from ..core.versions import KibanaTarget
 from .common import UsageError, fail
 
@@ -116,9 +116,8 @@ def live_target(
         status = client.status()
         version = version or status.version
         flavor = flavor or status.flavor
-    project = serverless_project(client.privileges()) if flavor == "serverless" else None
     try:
-        return KibanaTarget.of(version, flavor, project)
+        return target_from_status(version, flavor, client.privileges)
     except ValueError as error:
         raise UsageError(str(error)) from None
 

@@ -9,11 +9,11 @@ from typing import Any
 
 from ..clients import ApiError
 from ..core.config import StackConfig
-from ..core.live_check import Privileges, live_problems, missing_spaces
+from ..core.live_check import Privileges, live_problems, missing_spaces, target_mismatch
 from ..core.problems import Problem, errors
 from ..core.shorthand import render
 from ..core.stack import validate_stack
-from ..core.versions import KibanaTarget, Version
+from ..core.versions import KibanaTarget
 from .common import UsageError, add_config_arguments, fail, load_targeted, report
 from .import_roles import kibana_client, live_target
 
@@ -84,16 +84,11 @@ def check_live(
 
 def _setting_problems(config: StackConfig, live: KibanaTarget, url: str) -> list[Problem]:
     """kibana.version / kibana.flavor naming another Kibana than the live one."""
-    settings = config.kibana
-    if settings.flavor and settings.flavor != live.flavor:
-        return [Problem("kibana.flavor", f"is {settings.flavor} but {url} is {live.flavor}")]
-    if settings.version and not live.serverless:
-        wanted = Version.parse(settings.version)
-        if (wanted.major, wanted.minor) != (live.version.major, live.version.minor):
-            return [
-                Problem("kibana.version", f"is {settings.version} but {url} runs {live.version}")
-            ]
-    return []
+    found = target_mismatch(config.kibana, live)
+    if found is None:
+        return []
+    verb = "is" if found.field == "kibana.flavor" else "runs"
+    return [Problem(found.field, f"is {found.configured} but {url} {verb} {found.live}")]
 
 
 def _once(fetch: Callable[[], Privileges]) -> Callable[[], Privileges]:

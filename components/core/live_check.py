@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from .config import RoleSpec
+from .config import KibanaSettings, RoleSpec
 from .problems import Problem, one_of
 from .shorthand import feature_origins
-from .versions import KibanaTarget, ProjectType
+from .versions import KibanaTarget, ProjectType, Version
 
 Privileges = Mapping[str, Any]
 
@@ -115,3 +116,33 @@ def missing_spaces(name: str, body: Mapping[str, Any], existing: set[str]) -> li
                 )
             )
     return problems
+
+
+def target_from_status(
+    version: str, flavor: str, privileges: Callable[[], Privileges]
+) -> KibanaTarget:
+    """The target ``GET /api/status`` names; on serverless the project type comes from the
+    registered features (``privileges`` is called only then)."""
+    project = serverless_project(privileges()) if flavor == "serverless" else None
+    return KibanaTarget.of(version, flavor, project)
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """The stack config names another Kibana than the live one: ``field`` says ``configured``,
+    the live Kibana is ``live``."""
+
+    field: str
+    configured: str
+    live: str
+
+
+def target_mismatch(settings: KibanaSettings, live: KibanaTarget) -> Mismatch | None:
+    """``kibana.flavor`` or ``kibana.version`` (major.minor) disagreeing with the live target."""
+    if settings.flavor and settings.flavor != live.flavor:
+        return Mismatch("kibana.flavor", settings.flavor, live.flavor)
+    if settings.version and not live.serverless:
+        wanted = Version.parse(settings.version)
+        if (wanted.major, wanted.minor) != (live.version.major, live.version.minor):
+            return Mismatch("kibana.version", settings.version, str(live.version))
+    return None

@@ -22,6 +22,13 @@ def target_of(
     return KibanaTarget.of(version or config.kibana.version, flavor or config.kibana.flavor)
 
 
+def organization_required(organization_id: str | None) -> list[Problem]:
+    """Members need the organization they belong to."""
+    if organization_id:
+        return []
+    return [Problem("cloud.organizationId", "is required when members are declared")]
+
+
 def validate_stack(config: StackConfig, target: KibanaTarget) -> list[Problem]:
     """Every problem of the config for this target, errors and warnings, sorted by path."""
     problems: list[Problem] = []
@@ -29,8 +36,8 @@ def validate_stack(config: StackConfig, target: KibanaTarget) -> list[Problem]:
         problems += validate_role(name, role, target)
     for email, member in config.members.items():
         problems += validate_member(email, member)
-    if config.members and not config.cloud.organization_id:
-        problems.append(Problem("cloud.organizationId", "is required when members are declared"))
+    if config.members:
+        problems += organization_required(config.cloud.organization_id)
     for i, email in enumerate(config.cloud.protect):
         if email not in {m.lower() for m in config.members} and not config.cloud.authoritative:
             problems.append(

@@ -7,15 +7,17 @@ up to four operations at once.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+
+from pulumi.dynamic import ConfigureRequest, ResourceProvider
 
 from ..clients import CloudClient, InvalidRequest, NotFound, UnauthorizedRoleAssignments
 from ..core.assignments import AssignmentChange, Atom, to_api
 from ..core.roster import LiveMember, Roster, roster_of
-from .errors import Refused, SetupError
-from .settings import CloudSetup
+from .errors import Refused
+from .live import LiveService
+from .settings import CloudSetup, cloud_setup, lookup_from
 
 ALREADY_BELONGS = "organization.user_organization_already_belongs"
 
@@ -28,24 +30,16 @@ class AlreadyBelongs(Exception):
         super().__init__(email)
 
 
-class LiveCloud:
+class LiveCloud(LiveService[CloudClient]):
     """An Elastic Cloud organization seen from the provider host."""
 
+    service = "Elastic Cloud"
+
     def __init__(self, setup: CloudSetup) -> None:
+        client = CloudClient(setup.connection) if setup.connection else None
+        super().__init__(client, setup.missing)
         self.setup = setup
-        self._client = CloudClient(setup.connection) if setup.connection else None
-        self._lock = threading.Lock()
         self._rosters: dict[str, Roster] = {}
-
-    @property
-    def client(self) -> CloudClient:
-        if self._client is None:
-            raise SetupError(f"no Elastic Cloud to talk to: {self.setup.missing}")
-        return self._client
-
-    @property
-    def reachable_config(self) -> bool:
-        return self._client is not None
 
     # ------------------------------------------------------------ reads
 
@@ -169,3 +163,13 @@ def _unauthorized(email: str, atoms: Iterable[Atom], detail: str) -> str:
         "projects that were shut down or deleted (Elastic Cloud hides them but keeps them in "
         "assignments)."
     )
+
+
+class CloudProvider(ResourceProvider):
+    """What the member and roster providers share: the organization, configured in the host."""
+
+    serialize_as_secret_always = False
+    _live: LiveCloud
+
+    def configure(self, req: ConfigureRequest) -> None:
+        self._live = LiveCloud(cloud_setup(lookup_from(req.config)))

@@ -13,11 +13,9 @@ from typing import Any
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
     UpdateResult,
 )
 from pydantic import ValidationError
@@ -27,9 +25,9 @@ from ..core.assignments import as_dicts, from_dicts, member_atoms, plan_change, 
 from ..core.config import EMAIL, CloudSettings, MemberSpec, problems_from
 from ..core.problems import Problem, errors
 from ..core.roster import LiveMember, demotion_refusal, removal_refusal
-from .cloud_live import AlreadyBelongs, LiveCloud
+from ..core.stack import organization_required
+from .cloud_live import AlreadyBelongs, CloudProvider
 from .errors import Refused
-from .settings import cloud_setup, lookup_from
 from .unknowns import has_unknown
 
 INPUTS = ("email", "member", "organizationId", "inviteExpiresIn", "protected", "assignments")
@@ -50,14 +48,8 @@ def _outputs(props: dict[str, Any], live: LiveMember) -> dict[str, Any]:
     }
 
 
-class CloudMemberProvider(ResourceProvider):
+class CloudMemberProvider(CloudProvider):
     """Invites, re-invites, changes the roles of, and removes one organization member."""
-
-    serialize_as_secret_always = False
-    _live: LiveCloud
-
-    def configure(self, req: ConfigureRequest) -> None:
-        self._live = LiveCloud(cloud_setup(lookup_from(req.config)))
 
     # ------------------------------------------------------------ check
 
@@ -82,11 +74,9 @@ class CloudMemberProvider(ResourceProvider):
             CloudSettings.model_validate({"inviteExpiresIn": news.get("inviteExpiresIn") or "7d"})
         except ValidationError as error:
             return problems_from(error, MemberSpec, path)
-        problems = errors(validate_member(email, spec))
-        if not news.get("organizationId"):
-            required = "is required when members are declared"
-            problems.append(Problem("cloud.organizationId", required))
-        return problems
+        return errors(validate_member(email, spec)) + organization_required(
+            news.get("organizationId")
+        )
 
     def _live_problems(self, news: dict[str, Any]) -> list[Problem]:
         """Refuse at preview what ``up`` would refuse: demoting a protected or last admin."""

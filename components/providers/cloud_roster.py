@@ -12,31 +12,22 @@ from typing import Any
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
     UpdateResult,
 )
 
 from ..clients import ApiError
 from ..core.roster import removal_refusal, undeclared
-from .cloud_live import LiveCloud
+from .cloud_live import CloudProvider
 from .errors import Refused
-from .settings import cloud_setup, lookup_from
 
 INPUTS = ("organizationId", "declared", "protect", "undeclared")
 
 
-class CloudRosterProvider(ResourceProvider):
+class CloudRosterProvider(CloudProvider):
     """Removes the organization's undeclared members and invitations."""
-
-    serialize_as_secret_always = False
-    _live: LiveCloud
-
-    def configure(self, req: ConfigureRequest) -> None:
-        self._live = LiveCloud(cloud_setup(lookup_from(req.config)))
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         if not news.get("organizationId"):

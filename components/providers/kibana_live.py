@@ -7,39 +7,31 @@ privileges are fetched once per process; all role reads are served from one
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from typing import Any
 
 from ..clients import ConnectionFailed, KibanaClient
 from ..core.kibana_role import is_reserved
-from ..core.live_check import Privileges, serverless_project
-from ..core.versions import KibanaTarget, Version
+from ..core.live_check import Privileges, target_from_status, target_mismatch
+from ..core.versions import KibanaTarget
 from .errors import Refused, SetupError
+from .live import LiveService
 from .settings import KibanaSetup
 
 
-class LiveKibana:
+class LiveKibana(LiveService[KibanaClient]):
     """A Kibana seen from the provider host: its target, privileges and roles."""
 
+    service = "Kibana"
+
     def __init__(self, setup: KibanaSetup) -> None:
+        client = KibanaClient(setup.connection) if setup.connection else None
+        super().__init__(client, setup.missing)
         self.setup = setup
-        self._client = KibanaClient(setup.connection) if setup.connection else None
-        self._lock = threading.Lock()
         self._target: KibanaTarget | None = None
         self._privileges: dict[bool, Privileges] = {}
         self._roles: dict[str, dict[str, Any]] | None = None
         self._stale: set[str] = set()
-
-    @property
-    def client(self) -> KibanaClient:
-        if self._client is None:
-            raise SetupError(f"no Kibana to talk to: {self.setup.missing}")
-        return self._client
-
-    @property
-    def reachable_config(self) -> bool:
-        return self._client is not None
 
     # ------------------------------------------------------------ target
 
@@ -53,12 +45,9 @@ class LiveKibana:
         with self._lock:
             if self._target is None:
                 status = self.client.status()
-                version = Version.parse(status.version)
-                if status.flavor == "serverless":
-                    project = serverless_project(self._fetch_privileges(True))
-                    self._target = KibanaTarget(version, "serverless", project)
-                else:
-                    self._target = KibanaTarget(version, "stateful")
+                self._target = target_from_status(
+                    status.version, status.flavor, lambda: self._fetch_privileges(True)
+                )
             return self._target
 
     def target_or(self, recorded: Mapping[str, Any]) -> KibanaTarget:
@@ -73,21 +62,14 @@ class LiveKibana:
 
     def mismatch(self) -> str | None:
         """A sentence when the stack config names another Kibana than the live one."""
-        settings = self.setup.settings
-        live = self.target()
-        if settings.flavor and settings.flavor != live.flavor:
-            return (
-                f"kibana.flavor is {settings.flavor} but {self.client_url} is {live.flavor}; "
-                "fix kibana.flavor or remove it"
-            )
-        if settings.version and not live.serverless:
-            wanted = Version.parse(settings.version)
-            if (wanted.major, wanted.minor) != (live.version.major, live.version.minor):
-                return (
-                    f"kibana.version is {settings.version} but {self.client_url} runs "
-                    f"{live.version}; fix kibana.version or remove it"
-                )
-        return None
+        found = target_mismatch(self.setup.settings, self.target())
+        if found is None:
+            return None
+        verb = "is" if found.field == "kibana.flavor" else "runs"
+        return (
+            f"{found.field} is {found.configured} but {self.client_url} {verb} {found.live}; "
+            f"fix {found.field} or remove it"
+        )
 
     @property
     def client_url(self) -> str:

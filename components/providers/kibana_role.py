@@ -7,6 +7,7 @@ Inputs: ``name`` (the Kibana role name), ``role`` (its config, as in ``elastic-a
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from pulumi.dynamic import (
@@ -93,7 +94,7 @@ class KibanaRoleProvider(ResourceProvider):
                 problems.append(Problem("kibana", mismatch))
         if problems or not live.reachable_config:
             return problems, target
-        unlicensed = lambda: live.privileges(respect_license_level=False)  # noqa: E731
+        unlicensed = partial(live.privileges, respect_license_level=False)
         return live_problems(name, spec, target, live.privileges(), unlicensed), target
 
     # ------------------------------------------------------------ diff

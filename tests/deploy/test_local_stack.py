@@ -13,11 +13,10 @@ from typing import Any
 import pulumi
 import pytest
 import requests
-import yaml
 
 from sandbox.controls import Controls
 from sandbox.server import Sandbox
-from tests.conftest import ROOT
+from tests.conftest import local_stack_config
 from tests.support.deploy import CheckFailed, Deployment
 from tests.support.provider_host import ProviderError
 
@@ -26,8 +25,7 @@ WRITES = ("PUT", "POST", "DELETE")
 
 
 def local_config(sandbox: Sandbox) -> dict[str, Any]:
-    document = yaml.safe_load((ROOT / "stacks/Pulumi.local.yaml").read_text())
-    config = {k.split(":", 1)[1]: v for k, v in document["config"].items()}
+    config = local_stack_config()
     config["kibana"] = {**config["kibana"], "url": sandbox.kibana_url}
     config["cloud"] = {**config["cloud"], "url": sandbox.cloud_url}
     return config

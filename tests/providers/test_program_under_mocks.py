@@ -6,22 +6,16 @@ from typing import Any
 
 import pulumi
 import pytest
-import yaml
 
 from components.program import build
-from tests.conftest import ROOT
+from tests.conftest import local_stack_config
 from tests.support.mocks import Recorder, mocked
 
 ROLE = "pulumi-python:dynamic/kibana:Role"
 
 
-def local_config() -> dict[str, Any]:
-    document = yaml.safe_load((ROOT / "stacks/Pulumi.local.yaml").read_text())
-    return {k.split(":", 1)[1]: v for k, v in document["config"].items()}
-
-
 def test_local_stack_registers_every_role_by_its_name() -> None:
-    config = local_config()
+    config = local_stack_config()
     with mocked(Recorder(), config) as recorder:
 
         @pulumi.runtime.test
