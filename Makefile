@@ -7,18 +7,33 @@ STACK ?= local
 SANDBOX_DIR := .sandbox
 SANDBOX_PORT ?= 5601
 SANDBOX_CLOUD_PORT ?= 9443
-PULUMI_HOME_DIR := $(CURDIR)/.pulumi
-export PULUMI_HOME := $(PULUMI_HOME_DIR)
-export PATH := $(PULUMI_HOME_DIR)/bin:$(CURDIR)/$(BIN):$(PATH)
-# The local stack keeps its state in the project (no Pulumi Cloud account needed) and encrypts
-# its (sandbox-only) secrets with this documented passphrase. Never use it for a real stack.
-export PULUMI_BACKEND_URL ?= file://$(CURDIR)/.pulumi-state
+export SANDBOX_PORT SANDBOX_CLOUD_PORT
+PULUMI := $(CURDIR)/.pulumi/bin/pulumi
+ACTIONLINT := .tools/bin/actionlint
+export PATH := $(CURDIR)/.pulumi/bin:$(CURDIR)/$(BIN):$(PATH)
 export PULUMI_SKIP_UPDATE_CHECK := true
-LOCAL_PASSPHRASE := elastic-access-local-sandbox
-# The sandbox's default credentials (contract §7); real stacks use secrets or CI variables.
-LOCAL_ENV := PULUMI_CONFIG_PASSPHRASE=$(LOCAL_PASSPHRASE) KIBANA_API_KEY=sandbox EC_API_KEY=sandbox
 
-.PHONY: test lint up preview refresh destroy down sandbox pulumi-cli stack-local bench clean
+# The `local` stack runs against the sandbox, always with the project's own file backend, its
+# own PULUMI_HOME and the documented passphrase below, whatever the environment says: that
+# passphrase is public and must never encrypt anything in a company backend. Its credentials are
+# the sandbox's. Any other STACK keeps the user's backend, passphrase and credentials.
+LOCAL_PASSPHRASE := elastic-access-local-sandbox
+ifeq ($(STACK),local)
+STACK_ENV := env -u PULUMI_CONFIG_PASSPHRASE_FILE -u PULUMI_ACCESS_TOKEN -u KIBANA_USERNAME \
+  -u KIBANA_PASSWORD -u KIBANA_ENDPOINT -u EC_ENDPOINT \
+  PULUMI_HOME=$(CURDIR)/.pulumi PULUMI_BACKEND_URL=file://$(CURDIR)/.pulumi-state \
+  PULUMI_CONFIG_PASSPHRASE=$(LOCAL_PASSPHRASE) KIBANA_API_KEY=sandbox EC_API_KEY=sandbox
+STACK_ARGS := --stack local --config-file $(SANDBOX_DIR)/Pulumi.local.yaml
+STACK_SETUP := sandbox
+else
+STACK_ENV :=
+STACK_ARGS := --stack $(STACK)
+STACK_SETUP :=
+endif
+PULUMI_RUN := $(STACK_ENV) $(PULUMI)
+
+.PHONY: test lint up preview refresh destroy down sandbox pulumi-cli policy-venv actionlint \
+  stack bench clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,54 +41,69 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
+# The policy pack runs in its own virtualenv (policy/PulumiPolicy.yaml: virtualenv venv).
+policy/venv/.installed: policy/requirements.txt
+	@test -x policy/venv/bin/python || $(PYTHON) -m venv policy/venv
+	policy/venv/bin/python -m pip install --quiet -r policy/requirements.txt
+	@touch $@
+
+policy-venv: policy/venv/.installed
+
+# A pinned Pulumi CLI with its Python language host and plugins in .pulumi/bin (README).
+pulumi-cli:
+	@tools/pulumi-cli/install.sh
+
+# actionlint, built from the Go module proxy (pinned in tools/actionlint/go.mod).
+$(ACTIONLINT): tools/actionlint/go.mod
+	@command -v go >/dev/null || { echo "make actionlint: needs Go 1.26+ (built from the Go module proxy)" >&2; exit 1; }
+	@mkdir -p $(@D)
+	cd tools/actionlint && go build -trimpath -o ../../$@ github.com/rhysd/actionlint/cmd/actionlint
+
+actionlint: $(ACTIONLINT)
+
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	@if [ -x $(ACTIONLINT) ]; then $(ACTIONLINT) && echo "actionlint: workflows ok"; \
+	else echo "actionlint not built: workflows not checked (make actionlint; CI always builds it)"; fi
 
-test: lint
+# REQUIRE_PULUMI=1 (CI) makes the real-engine tests fail instead of skipping without the CLI.
+test: lint policy-venv
 	$(BIN)/pytest -q
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m benchmarks
 
-# ---------------------------------------------------------------- the local stack and the sandbox
-
-pulumi-cli:
-	@command -v pulumi >/dev/null || { \
-	  echo "installing the Pulumi CLI into $(PULUMI_HOME_DIR)"; \
-	  curl -fsSL https://get.pulumi.com | sh -s -- --install-root "$(PULUMI_HOME_DIR)" --no-edit-path; }
-	@mkdir -p .pulumi-state
+# ---------------------------------------------------------------- stacks (local: the sandbox)
 
 sandbox: $(BIN)/.installed
-	@mkdir -p $(SANDBOX_DIR)
-	@if [ -f $(SANDBOX_DIR)/pid ] && kill -0 $$(cat $(SANDBOX_DIR)/pid) 2>/dev/null; then \
-	  echo "sandbox already running (pid $$(cat $(SANDBOX_DIR)/pid))"; \
-	else \
-	  nohup $(BIN)/elastic-access sandbox --port $(SANDBOX_PORT) --cloud-port $(SANDBOX_CLOUD_PORT) \
-	    --state $(SANDBOX_DIR)/state.json > $(SANDBOX_DIR)/sandbox.log 2>&1 & echo $$! > $(SANDBOX_DIR)/pid; \
-	  for i in $$(seq 1 60); do grep -q '^sandbox:' $(SANDBOX_DIR)/sandbox.log && break; sleep 0.5; done; \
-	  grep '^sandbox:' $(SANDBOX_DIR)/sandbox.log || { cat $(SANDBOX_DIR)/sandbox.log; exit 1; }; \
-	fi
+	@tools/sandbox.sh start
 
-stack-local: pulumi-cli $(BIN)/.installed
-	@$(LOCAL_ENV) pulumi stack select $(STACK) --create --non-interactive >/dev/null
+stack: pulumi-cli $(BIN)/.installed $(STACK_SETUP)
+ifeq ($(STACK),local)
+	@mkdir -p .pulumi-state
+	@$(PULUMI_RUN) stack select local --create --non-interactive >/dev/null
+endif
 
-up: sandbox stack-local
-	$(LOCAL_ENV) pulumi up --stack $(STACK) --yes
+up: stack
+	$(PULUMI_RUN) up $(STACK_ARGS) --yes --non-interactive
 
-preview: sandbox stack-local
-	$(LOCAL_ENV) pulumi preview --stack $(STACK) --diff
+preview: stack
+	$(PULUMI_RUN) preview $(STACK_ARGS) --diff --non-interactive
 
-refresh: sandbox stack-local
-	$(LOCAL_ENV) pulumi preview --stack $(STACK) --refresh --expect-no-changes
+# The drift check: fails when what is live is not what the stack declares.
+refresh: stack
+	$(PULUMI_RUN) preview $(STACK_ARGS) --refresh --expect-no-changes --non-interactive
 
-destroy: sandbox stack-local
-	$(LOCAL_ENV) pulumi destroy --stack $(STACK) --yes
+destroy: stack
+	$(PULUMI_RUN) destroy $(STACK_ARGS) --yes --non-interactive
 
 down:
-	@if [ -f $(SANDBOX_DIR)/pid ]; then kill $$(cat $(SANDBOX_DIR)/pid) 2>/dev/null || true; \
-	  rm -f $(SANDBOX_DIR)/pid; echo "sandbox stopped (its state stays in $(SANDBOX_DIR)/state.json)"; fi
+	@tools/sandbox.sh stop
 
+# Removes the environments and the local world together (sandbox state and the local stack's
+# state), so that what the local stack records and what the sandbox holds never disagree.
+# The built CLI (.pulumi/bin) stays: it takes minutes to build.
 clean: down
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(SANDBOX_DIR)
+	rm -rf $(VENV) policy/venv .pytest_cache .mypy_cache .ruff_cache $(SANDBOX_DIR) .pulumi-state
