@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,8 @@ import requests
 from sandbox.controls import Controls
 from sandbox.server import Sandbox
 from tests.conftest import local_stack_config
-from tests.support.deploy import CheckFailed, Deployment
+from tests.deploy.conftest import Stack, StackFactory
+from tests.support.deploy import CheckFailed
 from tests.support.provider_host import ProviderError
 
 SECRET = "l0cal-stack-s3cret"
@@ -47,14 +47,16 @@ def cloud(sandbox: Sandbox) -> Controls:
     return Controls(sandbox.cloud_url)
 
 
-def deployment(
-    sandbox: Sandbox, tmp_path: Path, config: dict[str, Any] | None = None
-) -> Deployment:
-    return Deployment(
-        config or local_config(sandbox),
-        tmp_path / "state.json",
-        secrets={"kibanaApiKey": SECRET, "cloudApiKey": SECRET},
-    )
+@pytest.fixture
+def deployment(new_stack: StackFactory) -> Callable[..., Stack]:
+    """``deployment(sandbox, config=None)``: the stack with the local config (or ``config``),
+    its credentials set as secrets."""
+
+    def make(sandbox: Sandbox, config: dict[str, Any] | None = None) -> Stack:
+        secrets = {"kibanaApiKey": SECRET, "cloudApiKey": SECRET}
+        return new_stack(config or local_config(sandbox), secrets=secrets)
+
+    return make
 
 
 def api_writes(controls: Controls, *_: Controls) -> list[dict[str, Any]]:
@@ -85,10 +87,10 @@ def cloud_list(sandbox: Sandbox, what: str) -> list[dict[str, Any]]:
 
 
 def test_up_from_empty_then_a_second_up_writes_nothing_and_preview_names_edits(
-    sandbox: Sandbox, kibana: Controls, cloud: Controls, tmp_path: Path
+    sandbox: Sandbox, kibana: Controls, cloud: Controls, deployment: Callable[..., Stack]
 ) -> None:
     config = local_config(sandbox)
-    stack = deployment(sandbox, tmp_path, config)
+    stack = deployment(sandbox, config)
     plan = stack.up()
     assert set(plan.changed().values()) == {"create"}
     assert set(config["roles"]) <= set(roles(sandbox))
@@ -96,13 +98,13 @@ def test_up_from_empty_then_a_second_up_writes_nothing_and_preview_names_edits(
     assert invited == {"alice@example.com", "bob@example.com", "carol@example.com"}
 
     before = len(api_writes(kibana, cloud))
-    assert deployment(sandbox, tmp_path, config).up().changed() == {}
+    assert deployment(sandbox, config).up().changed() == {}
     assert len(api_writes(kibana, cloud)) == before
 
     edited = copy.deepcopy(config)
     edited["roles"]["security-cases-viewer"]["cases"] = {"security": "all"}
     edited["members"]["alice@example.com"]["organization"] = ["billing-admin", "organization-admin"]
-    assert deployment(sandbox, tmp_path, edited).preview().changed() == {
+    assert deployment(sandbox, edited).preview().changed() == {
         "alice@example.com": "update",
         "security-cases-viewer": "update",
     }
@@ -110,12 +112,16 @@ def test_up_from_empty_then_a_second_up_writes_nothing_and_preview_names_edits(
 
 
 def test_drift_is_found_by_refresh_and_undone_by_up(
-    sandbox: Sandbox, kibana: Controls, cloud: Controls, tmp_path: Path
+    sandbox: Sandbox, kibana: Controls, cloud: Controls, deployment: Callable[..., Stack]
 ) -> None:
-    deployment(sandbox, tmp_path).up()
+    deployment(sandbox).up()
     cloud.accept_invitation("bob@example.com")
-    assert deployment(sandbox, tmp_path).refresh().changed() == {"bob@example.com": "drift"}
-    assert deployment(sandbox, tmp_path).up().changed() == {}
+    # Accepting an invitation changes no declared role: refresh records it, but it is no drift
+    # (the engine diffs the refreshed state against the declaration through the provider).
+    stack = deployment(sandbox)
+    assert stack.refresh().changed() == {}
+    assert stack.resources()["bob@example.com"]["outputs"]["status"] == "active"
+    assert deployment(sandbox).up().changed() == {}
 
     role = roles(sandbox)["stack-cases-viewer"]
     role["kibana"][0]["feature"]["generalCasesV3"] = ["all"]
@@ -123,17 +129,17 @@ def test_drift_is_found_by_refresh_and_undone_by_up(
     bob = next(m for m in cloud_list(sandbox, "members") if m["email"] == "bob@example.com")
     cloud.set_assignments(bob["user_id"], {})
 
-    drift = deployment(sandbox, tmp_path).refresh().changed()
+    drift = deployment(sandbox).refresh().changed()
     assert drift == {"bob@example.com": "drift", "stack-cases-viewer": "drift"}
-    assert deployment(sandbox, tmp_path).up().changed() == {
+    assert deployment(sandbox).up().changed() == {
         "bob@example.com": "update",
         "stack-cases-viewer": "update",
     }
     assert roles(sandbox)["stack-cases-viewer"]["kibana"][0]["feature"] == {
         "generalCasesV3": ["read"]
     }
-    assert deployment(sandbox, tmp_path).refresh().changed() == {}
-    assert deployment(sandbox, tmp_path).preview().changed() == {}
+    assert deployment(sandbox).refresh().changed() == {}
+    assert deployment(sandbox).preview().changed() == {}
 
 
 @pytest.mark.parametrize(
@@ -174,7 +180,7 @@ def test_an_invalid_config_fails_before_any_write(
     sandbox: Sandbox,
     kibana: Controls,
     cloud: Controls,
-    tmp_path: Path,
+    deployment: Callable[..., Stack],
     edit: tuple[str, str, Any],
     message: str,
 ) -> None:
@@ -182,63 +188,64 @@ def test_an_invalid_config_fails_before_any_write(
     section, name, value = edit
     config[section] = {**config[section], name: value}
     with pytest.raises((CheckFailed, pulumi.RunError)) as failed:
-        deployment(sandbox, tmp_path, config).up()
+        deployment(sandbox, config).up()
     assert message in str(failed.value)
     assert api_writes(kibana, cloud) == []
 
 
 def test_faults_during_up_converge_without_loss_or_duplicates(
-    sandbox: Sandbox, kibana: Controls, cloud: Controls, tmp_path: Path
+    sandbox: Sandbox, kibana: Controls, cloud: Controls, deployment: Callable[..., Stack]
 ) -> None:
     kibana.fault(r"^/api/security/role/", "PUT", status=503, count=3)
     kibana.fault(r"^/api/security/role/", "PUT", status="drop", count=1)
     cloud.fault(r"/invitations$", "POST", status=429, count=2, retry_after=1)
     cloud.fault(r"/invitations$", "POST", status="drop", count=1)
     with contextlib.suppress(ProviderError):  # a clean failure: what was done is in the state
-        deployment(sandbox, tmp_path).up()
-    deployment(sandbox, tmp_path).up()
-    assert deployment(sandbox, tmp_path).up().changed() == {}
+        deployment(sandbox).up()
+    deployment(sandbox).up()
+    assert deployment(sandbox).up().changed() == {}
     emails = [i["email"] for i in cloud_list(sandbox, "invitations")]
     assert sorted(emails) == ["alice@example.com", "bob@example.com", "carol@example.com"]
-    state = json.loads((tmp_path / "state.json").read_text())
-    assert len(state) == len(local_config(sandbox)["roles"]) + 4
+    assert len(deployment(sandbox).resources()) == len(local_config(sandbox)["roles"]) + 4
 
 
 def test_a_member_invited_accepted_given_a_role_then_removed(
-    sandbox: Sandbox, cloud: Controls, tmp_path: Path
+    sandbox: Sandbox, cloud: Controls, deployment: Callable[..., Stack]
 ) -> None:
     config = local_config(sandbox)
     config["roles"] = {}
     config["members"] = {"dana@example.com": {"organization": "billing-admin"}}
-    deployment(sandbox, tmp_path, config).up()
+    deployment(sandbox, config).up()
     assert [i["email"] for i in cloud_list(sandbox, "invitations")] == ["dana@example.com"]
     cloud.accept_invitation("dana@example.com")
     config["members"]["dana@example.com"]["projects"] = {"security": {"all": "security-editor"}}
-    assert deployment(sandbox, tmp_path, config).up().changed() == {"dana@example.com": "update"}
+    assert deployment(sandbox, config).up().changed() == {"dana@example.com": "update"}
     dana = next(m for m in cloud_list(sandbox, "members") if m["email"] == "dana@example.com")
     assert dana["role_assignments"]["project"]["security"][0]["role_id"] == "security-editor"
     config["members"] = {}
-    assert deployment(sandbox, tmp_path, config).up().changed() == {"dana@example.com": "delete"}
+    assert deployment(sandbox, config).up().changed() == {"dana@example.com": "delete"}
     assert [m["email"] for m in cloud_list(sandbox, "members")] == ["owner@sandbox.example"]
 
 
 def test_destroy_leaves_the_sandbox_as_it_started_and_state_holds_no_credential(
-    sandbox: Sandbox, tmp_path: Path
+    sandbox: Sandbox, deployment: Callable[..., Stack]
 ) -> None:
     start_roles, start_members = roles(sandbox), cloud_list(sandbox, "members")
-    stack = deployment(sandbox, tmp_path)
+    stack = deployment(sandbox)
     stack.up()
-    assert SECRET not in (tmp_path / "state.json").read_text()
-    deployment(sandbox, tmp_path).refresh()
-    assert SECRET not in (tmp_path / "state.json").read_text()
-    deployment(sandbox, tmp_path).destroy()
+    assert SECRET not in stack.saved_text()
+    deployment(sandbox).refresh()
+    assert SECRET not in stack.saved_text()
+    deployment(sandbox).destroy()
     assert roles(sandbox) == start_roles
     assert cloud_list(sandbox, "members") == start_members
     assert cloud_list(sandbox, "invitations") == []
-    assert json.loads((tmp_path / "state.json").read_text()) == {}
+    assert deployment(sandbox).resources() == {}
 
 
-def test_after_a_kibana_upgrade_up_moves_each_role_to_the_new_cases_ids(tmp_path: Path) -> None:
+def test_after_a_kibana_upgrade_up_moves_each_role_to_the_new_cases_ids(
+    new_stack: StackFactory, tmp_path: Path
+) -> None:
     world = tmp_path / "sandbox.json"
     config: dict[str, Any] = {
         "roles": {
@@ -247,9 +254,9 @@ def test_after_a_kibana_upgrade_up_moves_each_role_to_the_new_cases_ids(tmp_path
         }
     }
 
-    def on(sandbox: Sandbox) -> Deployment:
+    def on(sandbox: Sandbox) -> Stack:
         stack = {**config, "kibana": {"url": sandbox.kibana_url}}
-        return Deployment(stack, tmp_path / "state.json", secrets={"kibanaApiKey": SECRET})
+        return new_stack(stack, secrets={"kibanaApiKey": SECRET})
 
     with Sandbox(profile="8.17.0", api_key=SECRET, state_file=world) as old:
         on(old).up()

@@ -243,16 +243,27 @@ class Deployment:
                     plan.steps[saved["name"]] = "gone"
                     self._record(key, None)
                     return
-                changed = _without_provider(outputs) != _without_provider(saved["outputs"])
+                # As the engine does: the refreshed state against the saved inputs, through
+                # the provider's diff (pulumi/pkg resource/deploy/step.go, RefreshStep).
+                drift = host.diff(saved["type"], saved["name"], id_, outputs, saved["inputs"])
+                changed = bool(drift.changes or drift.replaces)
                 plan.steps[saved["name"]] = "drift" if changed else "same"
                 entry = {**saved, "outputs": outputs}
                 if inputs is not None:
                     entry["inputs"] = {**saved["inputs"], **inputs}
-                self._record(key, entry, save=changed)
+                self._record(key, entry, save=entry != saved)
 
             self._each(sorted(self.state), read)
         self._save()
         return plan
+
+    def resources(self) -> dict[str, dict[str, Any]]:
+        """The saved resources, by name."""
+        return {entry["name"]: entry for entry in self.state.values()}
+
+    def saved_text(self) -> str:
+        """Everything this stand-in keeps on disk."""
+        return self.state_file.read_text() if self.state_file.exists() else ""
 
     def destroy(self) -> Plan:
         plan = Plan()
@@ -267,7 +278,3 @@ class Deployment:
             self._each(sorted(self.state, reverse=True), remove)
         self._save()
         return plan
-
-
-def _without_provider(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in props.items() if k != "__provider"}
