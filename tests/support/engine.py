@@ -8,13 +8,16 @@ backend and passphrase-encrypted secrets set with ``pulumi config set --secret``
 one ``make pulumi-cli`` put in ``.pulumi/bin``; plugins are never downloaded.
 
 Errors: a run that fails raises ``CheckFailed`` when no resource was written, else
-``ProviderError``; both carry the engine's error diagnostics.
+``ProviderError``; both carry the engine's error diagnostics. ``--expect-no-changes`` that finds
+changes raises ``UnexpectedChanges``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,6 +51,10 @@ _OPS = {
     OpType.DELETE_REPLACED: "replace",
 }
 _WRITES = {"create", "update", "delete", "replace"}
+
+
+class UnexpectedChanges(Exception):
+    """``--expect-no-changes`` failed: the engine proposed changes (the drift check's failure)."""
 
 
 def cli_missing() -> str | None:
@@ -154,6 +161,8 @@ class EngineDeployment:
             operation(on_event=events.append, on_output=output.append, **options)
         except auto.errors.CommandError as error:
             self.events, self.output = events, output
+            if "no changes were expected" in str(error):
+                raise UnexpectedChanges(str(error)) from None
             wrote = operation != self.stack.preview and _wrote(events)
             raise _failure(events, str(error), wrote=wrote) from None
         finally:
@@ -163,8 +172,17 @@ class EngineDeployment:
     # ------------------------------------------------------------ what the engine keeps
 
     def exported(self) -> dict[str, Any]:
-        """``pulumi stack export``: the deployment as the engine saved it."""
-        return dict(self.stack.export_stack().deployment)
+        """``pulumi stack export`` (secrets stay encrypted): the deployment as saved."""
+        result = subprocess.run(
+            [str(CLI_ROOT / "bin" / "pulumi"), "stack", "export", "--stack", self.stack.name],
+            cwd=self.project,
+            env={**os.environ, **self.stack.workspace.env_vars},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return dict(json.loads(result.stdout)["deployment"])
 
     def resources(self) -> dict[str, dict[str, Any]]:
         """The dynamic resources of the saved state, by name."""
