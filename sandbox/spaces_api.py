@@ -4,7 +4,8 @@ Sources (elastic/kibana, x-pack/platform/plugins/shared/spaces/server): ``lib/sp
 (body schema and messages), ``routes/api/external/{get_all,get,post,put,delete}.ts`` (200 with
 the space, 409 on an existing id, 404, 204), ``spaces_client/spaces_client.ts`` (maxSpaces,
 no ``disabledFeatures`` on serverless, reserved ``default``, delete drops the space's saved
-objects, deprecated features in ``disabledFeatures`` read back as their replacement) and
+objects, deprecated features in ``disabledFeatures`` read back as their replacement, update
+is a saved-objects update that merges, so a field left out keeps its stored value) and
 ``lib/utils/space_solution_disabled_features.ts`` (a solution space reads back the features its
 solution turns off). Kibana does not check ``disabledFeatures`` against the feature registry, and
 roles naming a missing space stay as stored.
@@ -217,9 +218,14 @@ def update_space(ctx: Context, req: Request, params: dict[str, str]) -> Response
     if old is None:
         return _not_found()
     name = body["name"] if body["name"] == old.get("name") else body["name"].strip()
-    stored = _stored({**body, "name": name, "_reserved": old.get("_reserved")})
-    ctx.world.spaces[space_id] = stored
-    return Response(200, space_body(ctx, space_id, stored))
+    given = {k: body.get(k) for k in _STORED if k != "_reserved"}
+    given |= {"name": name, "disabledFeatures": list(body.get("disabledFeatures") or [])}
+    if body.get("solution"):
+        given["solution"] = body["solution"]
+    # The saved-objects update merges: a field left out keeps its stored value, while the
+    # answer (built from the request's attributes) leaves it out.
+    ctx.world.spaces[space_id] = {**old, **{k: v for k, v in given.items() if v is not None}}
+    return Response(200, space_body(ctx, space_id, {**old, **given}))
 
 
 def delete_space(ctx: Context, req: Request, params: dict[str, str]) -> Response:
