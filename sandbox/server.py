@@ -251,16 +251,16 @@ _OVERSIZE_WRAP = {"kibana": (b"[", b"]"), "cloud": (b'{"members":[', b"]}")}
 def _oversized(service: Service, size: int) -> Iterator[bytes]:
     """The chunks of an oversized answer of exactly ``size`` bytes: as many list items as fit
     (each of the same length), then blanks before the closing bracket."""
-    template = json.dumps(_OVERSIZE_ITEM[service]).replace("{n:09d}", "%09d")
+    template = json.dumps(_OVERSIZE_ITEM[service]).replace("{n:09d}", "%(n)09d")
     opening, closing = _OVERSIZE_WRAP[service]
     room = size - len(opening) - len(closing)
-    item_size = len(template % 0)
+    item_size = len(template % {"n": 0})
     count = max(0, (room + 1) // (item_size + 1))
     yield opening
     written = 0
     while written < count:
         batch = range(written, min(count, written + 1000))
-        text = ",".join(template % n for n in batch)
+        text = ",".join(template % {"n": n} for n in batch)
         yield (text if written == 0 else "," + text).encode()
         written = batch.stop
     filled = count * item_size + max(0, count - 1)
