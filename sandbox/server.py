@@ -356,8 +356,10 @@ class Sandbox:
         parsed = parse_profile(profile)
         path = Path(state_file) if state_file is not None else None
         world = World.load(path) if path is not None else World.initial()
-        if cluster_uuid is not None:
+        if cluster_uuid is not None and cluster_uuid != world.cluster_uuid:
             world.cluster_uuid = cluster_uuid
+            if path is not None:
+                world.save(path)
         self.shuffle_default = shuffle
         self.stopping = threading.Event()
         self.context = Context(
