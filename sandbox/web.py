@@ -103,10 +103,6 @@ def find_route(routes: list[Route], method: str, path: str) -> tuple[Route, dict
     return None
 
 
-def path_known(routes: list[Route], path: str) -> bool:
-    return any(route.match(path) is not None for route in routes)
-
-
 def kibana_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     """Kibana's (Boom) error body."""
     try:

@@ -68,17 +68,10 @@ def test_a_redirect_without_location(kibana: Api, controls: Controls) -> None:
         controls.fault("/api/status", "GET", 200, location="http://127.0.0.1:1/")
 
 
-def test_a_dripping_answer_arrives_a_byte_at_a_time(
-    kibana: Api, controls: Controls, sandbox: Sandbox
-) -> None:
+def test_a_dripping_answer_arrives_a_byte_at_a_time(kibana: Api, controls: Controls) -> None:
     controls.fault("/api/status", "GET", body={"ok": 1}, drip=0.1)
     started = time.monotonic()
-    with requests.get(
-        f"{sandbox.kibana_url}/api/status",
-        headers={"Authorization": "ApiKey sandbox"},
-        stream=True,
-        timeout=TIMEOUT,
-    ) as response:
+    with kibana("GET", "/api/status", stream=True) as response:
         headers_after = time.monotonic() - started
         chunks = list(response.iter_content(chunk_size=1))
     assert b"".join(chunks) == b'{"ok": 1}'
@@ -95,17 +88,10 @@ def test_a_client_with_a_read_deadline_gives_up_on_a_drip_and_others_are_served(
     assert kibana("GET", "/api/security/role/superuser").status_code == 200
 
 
-def test_an_oversized_role_list_is_streamed(
-    kibana: Api, controls: Controls, sandbox: Sandbox
-) -> None:
+def test_an_oversized_role_list_is_streamed(kibana: Api, controls: Controls) -> None:
     size = 300 * 1024 * 1024
     controls.fault(r"^/api/security/role$", "GET", oversize=size)
-    with requests.get(
-        f"{sandbox.kibana_url}/api/security/role",
-        headers={"Authorization": "ApiKey sandbox"},
-        stream=True,
-        timeout=TIMEOUT,
-    ) as response:
+    with kibana("GET", "/api/security/role", stream=True) as response:
         assert response.headers["Content-Length"] == str(size)
         first = next(response.iter_content(chunk_size=65536))
     assert first.startswith(b'[{"name": "role-000000000", "description": ""')
