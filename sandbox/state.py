@@ -7,11 +7,12 @@ are not part of it (see ``context.Runtime``).
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import secrets
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,6 +63,12 @@ class Invitation:
     atoms: set[Atom] = field(default_factory=set)
 
 
+def new_cluster_uuid() -> str:
+    """A cluster uuid as Elasticsearch makes them (``UUIDs.randomBase64UUID``: 22 characters
+    of URL-safe base64)."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(16)).rstrip(b"=").decode()
+
+
 def default_space() -> dict[str, Any]:
     """The stored form of the ``default`` space every Kibana starts with."""
     return {
@@ -94,7 +101,7 @@ class World:
     clock_offset: float = 0.0
     next_user: int = int(OWNER_ID) + 1
     # The Elasticsearch cluster behind Kibana (GET /api/stats): kept across resets and runs.
-    cluster_uuid: str = field(default_factory=lambda: str(uuid.uuid4()))
+    cluster_uuid: str = field(default_factory=new_cluster_uuid)
 
     @classmethod
     def initial(cls) -> World:
