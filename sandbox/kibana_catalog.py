@@ -29,13 +29,11 @@ def license_at_least(license: str, level: str) -> bool:
 
 
 def _generation(profile: Profile) -> dict[str, Any]:
-    """The newest generation at or below the profile's version (the oldest one below it)."""
+    """The newest generation at or below the profile's version; older releases get the oldest."""
     generations: dict[str, Any] = load("kibana_features")["generations"]
     ordered = sorted(generations, key=parse_version)
-    chosen = ordered[0]
-    for name in ordered:
-        if parse_version(name) <= profile.version:
-            chosen = name
+    at_or_below = [name for name in ordered if parse_version(name) <= profile.version]
+    chosen = at_or_below[-1] if at_or_below else ordered[0]
     result: dict[str, Any] = generations[chosen]
     return result
 
@@ -65,6 +63,7 @@ def replaced_by(profile: Profile, feature_id: str) -> str | None:
 
 
 def reserved_privileges(profile: Profile) -> list[str]:
+    """The reserved Kibana privileges (``ml_user``, ``monitoring`` …) of the profile."""
     return list(_generation(profile)["reserved"])
 
 
