@@ -16,8 +16,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="elastic-access sandbox",
         description=(
-            "A local stand-in for the Kibana role APIs and the Elastic Cloud organization API, "
-            "for trying elastic-access out and for tests. It is not Elastic."
+            "A local stand-in for the Kibana role, privileges and spaces APIs and the Elastic "
+            "Cloud organization API, for trying elastic-access out and for tests. It is not "
+            "Elastic."
         ),
     )
     parser.add_argument("--port", type=int, default=5601, help="Kibana port (0: any free port)")
@@ -35,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--api-key", default="sandbox", help="the accepted API key")
     parser.add_argument("--state", metavar="FILE", help="load and save the world in FILE")
+    parser.add_argument(
+        "--cluster-uuid",
+        metavar="UUID",
+        help="the Elasticsearch cluster uuid GET /api/stats answers (default: random, kept in "
+        "--state); give two sandboxes the same one to play one cluster behind two Kibanas",
+    )
     parser.add_argument("--controls", action="store_true", help="enable the /_sandbox/ controls")
     parser.add_argument(
         "--shuffle", action="store_true", help="return set-like arrays in random order"
@@ -54,6 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             state_file=args.state,
             controls=args.controls,
             shuffle=args.shuffle,
+            cluster_uuid=args.cluster_uuid,
         )
         sandbox.start()
     except (ValueError, OSError) as exc:

@@ -2,8 +2,9 @@
 
 Role assignments are stored as atoms (scope, project type, role id, target, application roles):
 POST adds atoms (idempotent), DELETE removes exactly the atoms named. Role ids are checked per
-scope and project type against ``components.core.cloud_catalog``; a request naming a hidden
-deployment or project id fails whole with 403 ``role_assignments.unauthorized_role_assignments``.
+scope and project type against the sandbox's own table ``data/cloud_roles.json``; a request
+naming a hidden deployment or project id fails whole with 403
+``role_assignments.unauthorized_role_assignments``.
 """
 
 from __future__ import annotations
@@ -14,13 +15,17 @@ from collections import defaultdict
 from typing import Any
 from urllib.parse import unquote
 
-from components.core.cloud_catalog import DEPLOYMENT_ROLES, ORGANIZATION_ROLES, PROJECT_ROLES
-from components.core.versions import PROJECT_TYPES
 from sandbox.context import Context
+from sandbox.data import load
 from sandbox.state import ORG_ID, ORG_NAME, Atom, Invitation, Member, World, iso
 from sandbox.web import BadJson, Request, Response, Route, cloud_error
 
 API = "/api/v1"
+_ROLES = load("cloud_roles")
+ORGANIZATION_ROLES: tuple[str, ...] = tuple(_ROLES["organization"])
+DEPLOYMENT_ROLES: tuple[str, ...] = tuple(_ROLES["deployment"])
+PROJECT_ROLES: dict[str, tuple[str, ...]] = {t: tuple(r) for t, r in _ROLES["project"].items()}
+PROJECT_TYPES = tuple(PROJECT_ROLES)
 ALL = "all"
 DEFAULT_EXPIRY = 72 * 3600.0
 WINDOW = 60
@@ -189,7 +194,7 @@ def _role_and_org(entry: Any, where: str, allowed: tuple[str, ...], scope: str) 
 
 
 def _scoped(entry: Any, where: str, scope: str, project_type: str, ids_key: str) -> set[Atom]:
-    allowed = DEPLOYMENT_ROLES if scope == "deployment" else PROJECT_ROLES[project_type]  # type: ignore[index]
+    allowed = DEPLOYMENT_ROLES if scope == "deployment" else PROJECT_ROLES[project_type]
     label = "deployment" if scope == "deployment" else f"project.{project_type}"
     role, org = _role_and_org(entry, where, allowed, label)
     if org != ORG_ID:

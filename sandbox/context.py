@@ -10,17 +10,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from components.core.versions import KibanaTarget
+from sandbox.kibana_catalog import license_at_least
+from sandbox.profiles import Profile
 from sandbox.state import World
 
 T = TypeVar("T")
 
-LICENSES = ("basic", "standard", "gold", "platinum", "enterprise", "trial")
-
 
 @dataclass
 class Fault:
-    """Applies to the next ``count`` requests whose method and path match."""
+    """Applies to the next ``count`` requests whose method and path match (see
+    ``sandbox.controls.Controls.fault`` for what each field does)."""
 
     path_regex: str
     method: str | None
@@ -29,6 +29,16 @@ class Fault:
     count: int
     retry_after: float | None = None
     latency: float | None = None
+    has_body: bool = False
+    body: Any = None
+    location: str | None = None
+    drip: float | None = None
+    oversize: int | None = None
+
+    @property
+    def replaces_answer(self) -> bool:
+        """Whether the route is skipped: the fault itself answers."""
+        return self.status is not None or self.has_body or self.oversize is not None
 
     def matches(self, method: str, path: str) -> bool:
         if self.method not in (None, "*", method):
@@ -50,8 +60,7 @@ class Runtime:
 
 @dataclass
 class Context:
-    profile: str
-    target: KibanaTarget
+    profile: Profile
     license: str
     api_key: str
     readonly_api_key: str | None
@@ -77,5 +86,4 @@ class Context:
         return copy
 
     def license_at_least(self, level: str) -> bool:
-        rank = {"basic": 0, "standard": 1, "gold": 2, "platinum": 3, "enterprise": 4, "trial": 4}
-        return rank[self.license] >= rank[level]
+        return license_at_least(self.license, level)

@@ -7,9 +7,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from components.core.cloud_catalog import DEPLOYMENT_ROLES, ORGANIZATION_ROLES, PROJECT_ROLES
 from sandbox import cloud_api
-from sandbox.cloud_api import CloudProblem
+from sandbox.cloud_api import DEPLOYMENT_ROLES, ORGANIZATION_ROLES, PROJECT_ROLES, CloudProblem
 from sandbox.context import Context, Fault, Runtime
 from sandbox.kibana_api import to_stored
 from sandbox.state import ORG_ID, Atom, Member, World, iso
@@ -56,6 +55,30 @@ def _atoms(world: World, value: Any) -> set[Atom]:
     return atoms
 
 
+def _fault(body: dict[str, Any]) -> Fault:
+    """A fault from its control body (shape: ``sandbox.controls.Controls.fault``)."""
+    status = body.get("status")
+    fault = Fault(
+        path_regex=body.get("path") or ".*",
+        method=(body.get("method") or None),
+        status=None if status in (None, "drop") else int(status),
+        drop=status == "drop",
+        count=int(body.get("count") or 1),
+        retry_after=body.get("retry_after"),
+        latency=body.get("latency"),
+        has_body="body" in body,
+        body=body.get("body"),
+        location=body.get("location"),
+        drip=None if body.get("drip") is None else float(body["drip"]),
+        oversize=None if body.get("oversize") is None else int(body["oversize"]),
+    )
+    if fault.location is not None and not (fault.status and 300 <= fault.status < 400):
+        raise ControlError("location needs a 3xx status")
+    if fault.oversize is not None and fault.oversize < 64:
+        raise ControlError("oversize is a body size in bytes, at least 64")
+    return fault
+
+
 def _member(ctx: Context, user_id: str) -> Member:
     member = ctx.world.members.get(user_id)
     if member is None:
@@ -92,21 +115,28 @@ def _dispatch(
         runtime.log.clear()
         runtime.counters.clear()
         return Response(200, {})
+    if method == "DELETE" and name == "faults":
+        runtime.faults.clear()
+        return Response(200, {})
     if method != "POST":
         return None
     out: dict[str, Any] = {}
     if name == "reset":
+        cluster_uuid = world.cluster_uuid
         ctx.world = World.initial()
+        ctx.world.cluster_uuid = cluster_uuid
         ctx.runtime = Runtime(shuffle=defaults.shuffle)
     elif name in ("roles", "edit_role"):
         world.roles[body["name"]] = to_stored(body.get("body") or {})
     elif name == "spaces":
-        space_id = body["id"]
-        world.spaces[space_id] = {
-            "id": space_id,
-            "name": body.get("name") or space_id,
-            "disabledFeatures": [],
-        }
+        world.spaces[body["id"]] = {"name": body.get("name") or body["id"], "disabledFeatures": []}
+    elif name == "saved_objects":
+        if body["space"] not in world.spaces:
+            raise ControlError(f"no space {body['space']!r}")
+        item = {"type": body.get("type") or "cases", "id": body["id"]}
+        world.saved_objects.setdefault(body["space"], []).append(item)
+    elif name == "cluster":
+        world.cluster_uuid = str(body["uuid"])
     elif name == "members":
         email = body["email"]
         member = world.member_by_email(email)
@@ -139,18 +169,7 @@ def _dispatch(
     elif name == "assignments":
         _member(ctx, body["user_id"]).atoms = _atoms(world, body.get("role_assignments"))
     elif name == "faults":
-        status = body.get("status")
-        runtime.faults.append(
-            Fault(
-                path_regex=body.get("path") or ".*",
-                method=(body.get("method") or None),
-                status=None if status in (None, "drop") else int(status),
-                drop=status == "drop",
-                count=int(body.get("count") or 1),
-                retry_after=body.get("retry_after"),
-                latency=body.get("latency"),
-            )
-        )
+        runtime.faults.append(_fault(body))
     elif name == "latency":
         runtime.latency = float(body.get("seconds") or 0)
     elif name == "shuffle":

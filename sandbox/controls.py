@@ -15,7 +15,10 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["ControlError", "Controls"]
+__all__ = ["NO_BODY", "ControlError", "Controls"]
+
+NO_BODY: Any = object()
+"""``Controls.fault(body=...)`` default: the fault brings no body of its own."""
 
 
 class ControlError(RuntimeError):
@@ -58,7 +61,16 @@ class Controls:
         self._call("POST", "edit_role", {"name": name, "body": dict(body)})
 
     def seed_space(self, space_id: str, name: str | None = None) -> None:
+        """Create a space out of band (no validation), as someone using the Kibana UI would."""
         self._call("POST", "spaces", {"id": space_id, "name": name})
+
+    def seed_saved_object(self, space_id: str, object_id: str, type: str = "cases") -> None:
+        """Something kept in a space (a case, a dashboard); deleting the space drops it."""
+        self._call("POST", "saved_objects", {"space": space_id, "id": object_id, "type": type})
+
+    def set_cluster_uuid(self, uuid: str) -> None:
+        """The uuid of the Elasticsearch cluster behind Kibana (``GET /api/stats``)."""
+        self._call("POST", "cluster", {"uuid": uuid})
 
     def seed_member(
         self,
@@ -126,19 +138,45 @@ class Controls:
         count: int = 1,
         retry_after: float | None = None,
         latency: float | None = None,
+        *,
+        body: Any = NO_BODY,
+        location: str | None = None,
+        drip: float | None = None,
+        oversize: int | None = None,
     ) -> None:
         """The next ``count`` requests matching ``method`` (None: any) and ``path_regex``
-        (searched in the path) get ``status``, or are dropped (``"drop"``: the connection is
-        closed without a response), and/or wait ``latency`` seconds first."""
-        body = {
+        (searched in the path) misbehave; the route does not run when the fault answers itself.
+
+        - ``status``: answer it with the service's error body (``Retry-After`` on 429), or
+          ``"drop"`` to close the connection without an answer;
+        - ``body``: answer this JSON instead (status 200 unless given; a 204 with a body
+          closes the connection after it), e.g. an error body under a 2xx, or a wrong shape;
+        - ``location``: with a 3xx ``status``, its ``Location`` (another host, port or path);
+          a 3xx without it has none;
+        - ``drip``: send the answer's body (the route's, or ``body``) one byte every ``drip``
+          seconds after the headers;
+        - ``oversize``: answer a JSON list of this many bytes, generated while sent (Kibana
+          roles, or ``{"members": [...]}`` on Cloud);
+        - ``latency``: wait this many seconds first.
+        """
+        fields: dict[str, Any] = {
             "path": path_regex,
             "method": method,
             "status": status,
             "count": count,
             "retry_after": retry_after,
             "latency": latency,
+            "location": location,
+            "drip": drip,
+            "oversize": oversize,
         }
-        self._call("POST", "faults", body)
+        if body is not NO_BODY:
+            fields["body"] = body
+        self._call("POST", "faults", fields)
+
+    def clear_faults(self) -> None:
+        """Forget every pending fault."""
+        self._call("DELETE", "faults")
 
     def latency(self, seconds: float) -> None:
         """Delay every (non-control) request by ``seconds``."""

@@ -1,4 +1,5 @@
-"""The Kibana routes: status, roles (single and bulk), privileges, features, spaces.
+"""The Kibana routes: status, stats, roles (single and bulk), privileges, features, and the
+built-in Elasticsearch privileges (spaces are in ``spaces_api``).
 
 Behaviour follows reference/kibana-roles.md: PUT replaces the whole role (204), ``createOnly``
 gives 409 on an existing role, GET adds the defaults Elasticsearch and Kibana add, bulk POST
@@ -12,14 +13,13 @@ import binascii
 import copy
 from typing import Any
 
-from components.core.versions import NEWEST
+from sandbox import es_catalog, spaces_api
 from sandbox.context import Context
 from sandbox.kibana_catalog import (
     RESERVED_ROLES,
     features_body,
     privileges_body,
     reserved_role,
-    supports,
 )
 from sandbox.kibana_validation import (
     EsError,
@@ -29,9 +29,12 @@ from sandbox.kibana_validation import (
     privilege_errors,
     privilege_message,
 )
+from sandbox.state import iso
 from sandbox.web import BadJson, Request, Response, Route, kibana_error
 
 BASIC_USER = "elastic"
+KIBANA_UUID = "00000000-0000-4000-8000-000000000000"
+INTERNAL_ORIGIN = "x-elastic-internal-origin"
 _UNAUTHENTICATED = (
     "[security_exception\n\tRoot causes:\n\t\tsecurity_exception: unable to authenticate with "
     "provided credentials and anonymous access is not allowed for this request]: unable to "
@@ -196,15 +199,14 @@ def _merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
 
 
 def status(ctx: Context, req: Request, params: dict[str, str]) -> Response:
-    serverless = ctx.target.serverless
-    number = str(NEWEST) if serverless else str(ctx.target.version)
+    serverless = ctx.profile.serverless
     return Response(
         200,
         {
             "name": "sandbox",
-            "uuid": "00000000-0000-4000-8000-000000000000",
+            "uuid": KIBANA_UUID,
             "version": {
-                "number": number,
+                "number": ctx.profile.number,
                 "build_hash": "sandbox",
                 "build_number": 1,
                 "build_snapshot": False,
@@ -217,9 +219,78 @@ def status(ctx: Context, req: Request, params: dict[str, str]) -> Response:
     )
 
 
+def _flag(req: Request, name: str) -> bool | None:
+    """A ``'' | boolean`` query flag of the stats route (None: not a valid value)."""
+    value = req.query.get(name, "false")
+    if value in ("", "true"):
+        return True
+    return False if value == "false" else None
+
+
+def stats(ctx: Context, req: Request, params: dict[str, str]) -> Response:
+    """``GET /api/stats``: Kibana's own figures; with ``extended`` also the uuid of the
+    Elasticsearch cluster behind it (``clusterUuid`` and ``usage`` with ``legacy``). Usage is
+    never collected here, as with ``exclude_usage=true``
+    (src/plugins/usage_collection/server/routes/stats/stats.ts)."""
+    flags = {name: _flag(req, name) for name in ("extended", "legacy", "exclude_usage")}
+    for name, value in flags.items():
+        if value is None:
+            return kibana_error(
+                400,
+                f"[request query.{name}]: types that failed validation:\n"
+                f"- [request query.{name}.0]: expected value to equal []\n"
+                f"- [request query.{name}.1]: expected value of type [boolean] but got [string]",
+            )
+    body: dict[str, Any] = {
+        "kibana": {
+            "uuid": KIBANA_UUID,
+            "name": "sandbox",
+            "index": ".kibana",
+            "host": "127.0.0.1",
+            "locale": "en",
+            "transport_address": "127.0.0.1:5601",
+            "version": ctx.profile.number,
+            "snapshot": False,
+            "status": "green",
+        },
+        "last_updated": iso(ctx.world.now()),
+        "collection_interval_in_millis": 10000,
+    }
+    if flags["extended"]:
+        if flags["legacy"]:
+            body |= {"usage": {}, "clusterUuid": ctx.world.cluster_uuid}
+        else:
+            body |= {"usage": {}, "cluster_uuid": ctx.world.cluster_uuid}
+    return Response(200, body)
+
+
+def builtin_es_privileges(ctx: Context, req: Request, params: dict[str, str]) -> Response:
+    """``GET /internal/security/esPrivileges/builtin``: Elasticsearch's built-in privilege names
+    without ``none`` (security plugin get_builtin.ts). Serverless restricts internal routes."""
+    refused = internal_route_refusal(ctx, req)
+    if refused is not None:
+        return refused
+    names = es_catalog.builtin(ctx.profile)
+    return Response(200, {kind: [n for n in names[kind] if n != "none"] for kind in names})
+
+
+def internal_route_refusal(ctx: Context, req: Request) -> Response | None:
+    """Kibana's answer to an internal route called without ``x-elastic-internal-origin`` where
+    ``server.restrictInternalApis`` is on (serverless); stateful Kibana only logs a deprecation
+    (core http lifecycle_handlers.ts ``createRestrictInternalRoutesPostAuthHandler``)."""
+    internal = req.header(INTERNAL_ORIGIN) is not None or "elasticInternalOrigin" in req.query
+    if internal or not ctx.profile.serverless:
+        return None
+    return kibana_error(
+        400,
+        f"uri [{req.path}] with method [{req.method.lower()}] exists but is not available with "
+        "the current configuration",
+    )
+
+
 def list_roles(ctx: Context, req: Request, params: dict[str, str]) -> Response:
     names = set(ctx.world.roles)
-    if not ctx.target.serverless:
+    if not ctx.profile.serverless:
         names |= set(RESERVED_ROLES)
     roles = []
     for name in sorted(names):
@@ -253,18 +324,18 @@ def put_role(ctx: Context, req: Request, params: dict[str, str]) -> Response:
         return problem
     try:
         body = req.json(default={})
-        check_schema(body, ctx.target)
+        check_schema(body, ctx.profile)
     except BadJson:
         return kibana_error(400, "Invalid request payload JSON format")
     except SchemaError as exc:
         return kibana_error(400, str(exc))
-    errors = privilege_errors(body, ctx.target)
+    errors = privilege_errors(body, ctx.profile)
     if errors:
         return kibana_error(400, privilege_message(errors))
     if req.flag("createOnly") and _role(ctx, name) is not None:
         return kibana_error(409, f"Role already exists and cannot be created: {name}")
     try:
-        es_check(name, body, ctx.target, dls_licensed=ctx.license_at_least("platinum"))
+        es_check(name, body, ctx.profile, dls_licensed=ctx.license_at_least("platinum"))
     except EsError as exc:
         return kibana_error(exc.status, exc.message)
     ctx.world.roles[name] = to_stored(body)
@@ -300,12 +371,12 @@ def bulk_roles(ctx: Context, req: Request, params: dict[str, str]) -> Response:
     roles: dict[str, Any] = body["roles"]
     try:
         for name, role in roles.items():
-            check_schema(role, ctx.target, f"request body.roles.{name}")
+            check_schema(role, ctx.profile, f"request body.roles.{name}")
     except SchemaError as exc:
         return kibana_error(400, str(exc))
     result: dict[str, Any] = {"created": [], "updated": [], "noop": [], "errors": {}}
     for name, role in roles.items():
-        errors = privilege_errors(role, ctx.target)
+        errors = privilege_errors(role, ctx.profile)
         if errors:
             result["errors"][name] = {
                 "type": "kibana_privilege_validation_exception",
@@ -313,7 +384,7 @@ def bulk_roles(ctx: Context, req: Request, params: dict[str, str]) -> Response:
             }
             continue
         try:
-            es_check(name, role, ctx.target, dls_licensed=ctx.license_at_least("platinum"))
+            es_check(name, role, ctx.profile, dls_licensed=ctx.license_at_least("platinum"))
         except EsError as exc:
             result["errors"][name] = {"type": exc.type, "reason": exc.reason}
             continue
@@ -339,41 +410,29 @@ def bulk_roles(ctx: Context, req: Request, params: dict[str, str]) -> Response:
 
 def privileges(ctx: Context, req: Request, params: dict[str, str]) -> Response:
     respect = req.flag("respectLicenseLevel", default=True)
-    subs = ctx.license_at_least("gold") or not respect
-    body = privileges_body(ctx.target, sub_features=subs)
+    body = privileges_body(ctx.profile, ctx.license, respect_license=respect)
     body["features"] = {k: ctx.order(v) for k, v in ctx.order(list(body["features"].items()))}
     return Response(200, body)
 
 
 def features(ctx: Context, req: Request, params: dict[str, str]) -> Response:
-    subs = ctx.license_at_least("gold") or req.flag("ignoreValidLicenses")
-    return Response(200, features_body(ctx.target, sub_features=subs))
-
-
-def spaces(ctx: Context, req: Request, params: dict[str, str]) -> Response:
-    default = {
-        "id": "default",
-        "name": "Default",
-        "description": "This is your default space!",
-        "color": "#00bfb3",
-        "disabledFeatures": [],
-        "_reserved": True,
-    }
-    seeded = [copy.deepcopy(ctx.world.spaces[k]) for k in sorted(ctx.world.spaces)]
-    return Response(200, ctx.order([default, *seeded]))
+    ignore = req.flag("ignoreValidLicenses")
+    return Response(200, features_body(ctx.profile, ctx.license, ignore_licenses=ignore))
 
 
 def routes(ctx: Context) -> list[Route]:
     table = [
         Route("GET", "/api/status", status),
+        Route("GET", "/api/stats", stats),
         Route("GET", "/api/security/role", list_roles),
         Route("GET", "/api/security/role/{name}", get_role),
         Route("PUT", "/api/security/role/{name}", put_role, write=True),
         Route("DELETE", "/api/security/role/{name}", delete_role, write=True),
         Route("GET", "/api/security/privileges", privileges),
         Route("GET", "/api/features", features),
-        Route("GET", "/api/spaces/space", spaces),
+        Route("GET", "/internal/security/esPrivileges/builtin", builtin_es_privileges),
+        *spaces_api.routes(ctx),
     ]
-    if supports(ctx.target, "8.16.0"):
+    if ctx.profile.at_least("8.16.0"):
         table.append(Route("POST", "/api/security/roles", bulk_roles, write=True))
     return table

@@ -7,7 +7,8 @@ Three layers, in Kibana's order:
 2. ``privilege_errors``: ``validateKibanaPrivileges`` for known features only (here:
    ``requireAllSpaces``) → 400 ``Role cannot be updated due to validation errors: [...]``.
 3. ``es_check``: what Elasticsearch refuses (reserved names, name format, ``_`` metadata keys,
-   DLS/FLS below Platinum, ``run_as`` on serverless).
+   privilege names outside the profile's built-in list, DLS/FLS below Platinum, ``run_as`` on
+   serverless).
 
 Unknown feature ids and unknown privilege ids that match the patterns are accepted.
 """
@@ -18,16 +19,15 @@ import json
 import re
 from typing import Any
 
-from components.core.es_privileges import CLUSTER_PRIVILEGES, INDEX_PRIVILEGES
-from components.core.versions import KibanaTarget
+from sandbox.es_catalog import unknown_privilege, unknown_remote_cluster_privilege
 from sandbox.kibana_catalog import (
     GLOBAL_BASE,
     RESERVED_ROLES,
     SPACE_BASE,
-    fid_requires_all_spaces,
     registered,
-    supports,
+    requires_all_spaces,
 )
+from sandbox.profiles import Profile
 
 _SPACE_ID = re.compile(r"^[a-z0-9_-]+$")
 _FEATURE_ID = re.compile(r"^[a-zA-Z0-9_-]+$")
@@ -60,7 +60,8 @@ class EsError(Exception):
         return f"{self.type}: {self.reason}"
 
 
-def _js_type(value: Any) -> str:
+def js_type(value: Any) -> str:
+    """The JavaScript type name config-schema messages use for a JSON value."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -80,7 +81,7 @@ def _fail(path: str, message: str) -> SchemaError:
 
 def _object(value: Any, path: str, allowed: tuple[str, ...]) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _fail(path, f"expected a plain object value, but found [{_js_type(value)}] instead.")
+        raise _fail(path, f"expected a plain object value, but found [{js_type(value)}] instead.")
     for key in value:
         if key not in allowed:
             raise _fail(f"{path}.{key}", "definition for this key is missing")
@@ -98,7 +99,7 @@ def _strings(
     if value is None and not required:
         return []
     if not isinstance(value, list):
-        got = "undefined" if value is None else _js_type(value)
+        got = "undefined" if value is None else js_type(value)
         raise _fail(path, f"expected value of type [array] but got [{got}]")
     if len(value) < min_size:
         raise _fail(path, f"array size is [{len(value)}], but cannot be smaller than [{min_size}]")
@@ -106,15 +107,13 @@ def _strings(
         raise _fail(path, f"array size is [{len(value)}], but cannot be greater than [{max_size}]")
     for i, item in enumerate(value):
         if not isinstance(item, str):
-            raise _fail(
-                f"{path}.{i}", f"expected value of type [string] but got [{_js_type(item)}]"
-            )
+            raise _fail(f"{path}.{i}", f"expected value of type [string] but got [{js_type(item)}]")
     return value
 
 
 def _string(value: Any, path: str, max_length: int | None = None) -> None:
     if not isinstance(value, str):
-        raise _fail(path, f"expected value of type [string] but got [{_js_type(value)}]")
+        raise _fail(path, f"expected value of type [string] but got [{js_type(value)}]")
     if max_length is not None and len(value) > max_length:
         raise _fail(
             path,
@@ -122,26 +121,26 @@ def _string(value: Any, path: str, max_length: int | None = None) -> None:
         )
 
 
-def check_schema(body: Any, target: KibanaTarget, path: str = "request body") -> None:
+def check_schema(body: Any, profile: Profile, path: str = "request body") -> None:
     """Raise ``SchemaError`` with Kibana's message for the first problem of a PUT body."""
     keys: tuple[str, ...] = ("metadata", "elasticsearch", "kibana")
-    if supports(target, "8.15.0"):
+    if profile.at_least("8.15.0"):
         keys = ("description", *keys)
     body = _object(body, path, keys)
     if body.get("description") is not None:
         _string(body["description"], f"{path}.description", 2048)
     if body.get("metadata") is not None and not isinstance(body["metadata"], dict):
-        got = _js_type(body["metadata"])
+        got = js_type(body["metadata"])
         raise _fail(f"{path}.metadata", f"expected value of type [object] but got [{got}]")
     if body.get("elasticsearch") is not None:
-        _check_elasticsearch(body["elasticsearch"], target, f"{path}.elasticsearch")
+        _check_elasticsearch(body["elasticsearch"], profile, f"{path}.elasticsearch")
     if body.get("kibana") is not None:
         _check_kibana(body["kibana"], f"{path}.kibana")
 
 
-def _check_elasticsearch(value: Any, target: KibanaTarget, path: str) -> None:
+def _check_elasticsearch(value: Any, profile: Profile, path: str) -> None:
     keys: tuple[str, ...] = ("cluster", "indices", "remote_indices", "run_as")
-    if supports(target, "8.15.0"):
+    if profile.at_least("8.15.0"):
         keys = (*keys, "remote_cluster")
     es = _object(value, path, keys)
     _strings(es.get("cluster"), f"{path}.cluster", max_size=100)
@@ -152,7 +151,7 @@ def _check_elasticsearch(value: Any, target: KibanaTarget, path: str) -> None:
             continue
         if not isinstance(entries, list):
             raise _fail(
-                f"{path}.{field}", f"expected value of type [array] but got [{_js_type(entries)}]"
+                f"{path}.{field}", f"expected value of type [array] but got [{js_type(entries)}]"
             )
         for i, entry in enumerate(entries):
             _check_index(entry, f"{path}.{field}.{i}", remote=remote)
@@ -161,7 +160,7 @@ def _check_elasticsearch(value: Any, target: KibanaTarget, path: str) -> None:
         if not isinstance(clusters, list):
             raise _fail(
                 f"{path}.remote_cluster",
-                f"expected value of type [array] but got [{_js_type(clusters)}]",
+                f"expected value of type [array] but got [{js_type(clusters)}]",
             )
         for i, entry in enumerate(clusters):
             where = f"{path}.remote_cluster.{i}"
@@ -198,7 +197,7 @@ def _check_index(entry: Any, path: str, *, remote: bool) -> None:
         if not isinstance(security, dict):
             raise _fail(
                 f"{path}.field_security",
-                f"expected value of type [object] but got [{_js_type(security)}]",
+                f"expected value of type [object] but got [{js_type(security)}]",
             )
         for key, fields in security.items():
             if key not in ("grant", "except"):
@@ -215,7 +214,7 @@ def _check_index(entry: Any, path: str, *, remote: bool) -> None:
     if restricted is not None and not isinstance(restricted, bool):
         raise _fail(
             f"{path}.allow_restricted_indices",
-            f"expected value of type [boolean] but got [{_js_type(restricted)}]",
+            f"expected value of type [boolean] but got [{js_type(restricted)}]",
         )
 
 
@@ -245,7 +244,7 @@ def _check_spaces(value: Any, path: str) -> list[str]:
 
 def _check_kibana(value: Any, path: str) -> None:
     if not isinstance(value, list):
-        raise _fail(path, f"expected value of type [array] but got [{_js_type(value)}]")
+        raise _fail(path, f"expected value of type [array] but got [{js_type(value)}]")
     seen: list[str] = []
     for i, entry in enumerate(value):
         where = f"{path}.{i}"
@@ -264,7 +263,7 @@ def _check_kibana(value: Any, path: str) -> None:
             if not isinstance(feature, dict):
                 raise _fail(
                     f"{where}.feature",
-                    f"expected value of type [object] but got [{_js_type(feature)}]",
+                    f"expected value of type [object] but got [{js_type(feature)}]",
                 )
             for fid, privileges in feature.items():
                 if not _FEATURE_ID.match(fid):
@@ -287,9 +286,9 @@ def _check_kibana(value: Any, path: str) -> None:
         raise _fail(path, f"more than one privilege is applied to the following spaces: [{joined}]")
 
 
-def privilege_errors(body: dict[str, Any], target: KibanaTarget) -> list[str]:
+def privilege_errors(body: dict[str, Any], profile: Profile) -> list[str]:
     """``validateKibanaPrivileges``: only known features are checked (``requireAllSpaces``)."""
-    known = registered(target)
+    known = registered(profile)
     errors: list[str] = []
     for entry in body.get("kibana") or ():
         spaces = entry.get("spaces") or ["*"]
@@ -299,7 +298,7 @@ def privilege_errors(body: dict[str, Any], target: KibanaTarget) -> list[str]:
             if fid not in known:
                 continue
             for privilege in privileges:
-                if fid_requires_all_spaces(fid, privilege):
+                if requires_all_spaces(fid, privilege):
                     errors.append(
                         f"Feature privilege [{fid}.{privilege}] requires all spaces to be "
                         f"selected but received [{','.join(spaces)}]"
@@ -313,7 +312,7 @@ def privilege_message(errors: list[str]) -> str:
     )
 
 
-def es_check(name: str, body: dict[str, Any], target: KibanaTarget, *, dls_licensed: bool) -> None:
+def es_check(name: str, body: dict[str, Any], profile: Profile, *, dls_licensed: bool) -> None:
     """What Elasticsearch refuses when the role is written."""
     if name in RESERVED_ROLES:
         raise EsError(
@@ -333,21 +332,23 @@ def es_check(name: str, body: dict[str, Any], target: KibanaTarget, *, dls_licen
             "Validation Failed: 1: role descriptor metadata keys may not start with [_];",
         )
     es = body.get("elasticsearch") or {}
-    if target.serverless and es.get("run_as"):
+    if profile.serverless and es.get("run_as"):
         raise EsError(
             400,
             "action_request_validation_exception",
             "Validation Failed: 1: run_as is not supported for custom roles in serverless;",
         )
     entries = [*(es.get("indices") or ()), *(es.get("remote_indices") or ())]
-    named = [("cluster", es.get("cluster") or ())]
-    named += [("index", entry.get("privileges") or ()) for entry in entries]
-    for kind, names in named:
-        unknown = _unknown_privilege(names, kind)
-        if unknown:
-            raise EsError(
-                400, "action_request_validation_exception", f"Validation Failed: 1: {unknown};"
-            )
+    unknown = unknown_privilege(profile, "cluster", es.get("cluster") or ())
+    for entry in entries:
+        unknown = unknown or unknown_privilege(profile, "index", entry.get("privileges") or ())
+    for entry in es.get("remote_cluster") or ():
+        names = entry.get("privileges") or ()
+        unknown = unknown or unknown_remote_cluster_privilege(profile, names)
+    if unknown:
+        raise EsError(
+            400, "action_request_validation_exception", f"Validation Failed: 1: {unknown};"
+        )
     if not dls_licensed and any(
         e.get("query") is not None or e.get("field_security") is not None for e in entries
     ):
@@ -356,16 +357,3 @@ def es_check(name: str, body: dict[str, Any], target: KibanaTarget, *, dls_licen
             "security_exception",
             "current license is non-compliant for [field and document level security]",
         )
-
-
-def _unknown_privilege(names: Any, kind: str) -> str | None:
-    """Elasticsearch's message for the first unknown privilege name (action patterns pass)."""
-    known = CLUSTER_PRIVILEGES if kind == "cluster" else INDEX_PRIVILEGES
-    for name in names:
-        if ":" not in str(name) and str(name).lower() not in known:
-            return (
-                f"unknown {kind} privilege [{str(name).lower()}]. a privilege must be either one "
-                f"of the predefined {kind} privilege names [{','.join(sorted(known))}] or a "
-                f"pattern over one of the available {kind} actions"
-            )
-    return None

@@ -2,15 +2,20 @@
 
 Every request goes: controls (``/_sandbox/``) → latency and faults → rate limit (Cloud) →
 auth → route → save the state after a successful write. Each request is logged (method, path,
-query, status; never headers or bodies) and counted per route template.
+query, status; never headers or bodies) and counted per route template. An answer leaves in one
+write (status line, headers and body together) on a socket without Nagle's delay, so a client
+reusing the connection is not held up by delayed ACKs.
 """
 
 from __future__ import annotations
 
+import json
+import socket
 import sys
 import threading
 import time
 import traceback
+from collections.abc import Iterator
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,8 +24,9 @@ from typing import Any, Literal, Self
 from urllib.parse import parse_qsl, urlsplit
 
 from sandbox import cloud_api, control_api, kibana_api
-from sandbox.context import LICENSES, Context, Fault, Runtime
-from sandbox.kibana_catalog import parse_profile
+from sandbox.context import Context, Fault, Runtime
+from sandbox.kibana_catalog import LICENSES
+from sandbox.profiles import parse_profile
 from sandbox.state import World
 from sandbox.web import Request, Response, Route, cloud_error, find_route, kibana_error
 
@@ -66,6 +72,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------ pipeline
 
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def _handle(self) -> None:
         owner = self.server.owner
         ctx = owner.context
@@ -103,13 +113,17 @@ class _Handler(BaseHTTPRequestHandler):
             self._log(req, None)
             self.close_connection = True
             return
-        if fault is not None and fault.status is not None:
+        if fault is not None and fault.oversize is not None:
+            self._log(req, 200)
+            self._send_oversize(service, fault.oversize)
+            return
+        if fault is not None and fault.replaces_answer:
             response = _fault_response(service, fault)
         else:
             with ctx.lock:
                 response = self._dispatch(ctx, service, req, found)
         self._log(req, response.status)
-        self._send(response)
+        self._send(response, drip=fault.drip if fault else None)
 
     def _dispatch(
         self,
@@ -153,17 +167,111 @@ class _Handler(BaseHTTPRequestHandler):
                 }
             )
 
-    def _send(self, response: Response) -> None:
+    def _head(self, status: int, headers: list[tuple[str, str]]) -> bytes:
+        """Status line and headers; ``Connection: close`` ends the connection afterwards."""
+        lines = [
+            f"{self.protocol_version} {status} {_phrase(status)}",
+            f"Server: {self.version_string()}",
+            f"Date: {self.date_time_string()}",
+            *(f"{name}: {value}" for name, value in headers),
+        ]
+        if any(n.lower() == "connection" and v.lower() == "close" for n, v in headers):
+            self.close_connection = True
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+    def _send(self, response: Response, drip: float | None = None) -> None:
+        """Write the answer in one write, or its body one byte every ``drip`` seconds."""
         payload = response.encoded()
-        self.send_response(response.status)
-        if response.status != HTTPStatus.NO_CONTENT:
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if payload and response.status != HTTPStatus.NO_CONTENT:
-            self.wfile.write(payload)
+        headers: list[tuple[str, str]] = []
+        if payload or response.status != HTTPStatus.NO_CONTENT:
+            headers += [
+                ("Content-Type", "application/json; charset=utf-8"),
+                ("Content-Length", str(len(payload))),
+            ]
+        headers += list(response.headers.items())
+        if payload and response.status == HTTPStatus.NO_CONTENT:
+            # A 204 with a body (a fault): the next answer on this connection would be garbled.
+            headers.append(("Connection", "close"))
+        head = self._head(response.status, headers)
+        if drip is None:
+            self.wfile.write(head + payload)
+            return
+        self.wfile.write(head)
+        stopping = self.server.owner.stopping
+        for i in range(len(payload)):
+            if stopping.wait(drip):
+                self.close_connection = True
+                return
+            try:
+                self.wfile.write(payload[i : i + 1])
+            except OSError:
+                self.close_connection = True
+                return
+
+    def _send_oversize(self, service: Service, size: int) -> None:
+        """A JSON list of ``size`` bytes (Kibana roles, or ``{"members": [...]}`` on Cloud),
+        generated while it is sent; stops when the client goes away."""
+        head = self._head(
+            200,
+            [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(size))],
+        )
+        try:
+            self.wfile.write(head)
+            for chunk in _oversized(service, size):
+                if self.server.owner.stopping.is_set():
+                    break
+                self.wfile.write(chunk)
+        except OSError:
+            pass
+        self.close_connection = True
+
+
+_OVERSIZE_ITEM = {
+    "kibana": {
+        "name": "role-{n:09d}",
+        "description": "",
+        "metadata": {},
+        "transient_metadata": {"enabled": True},
+        "elasticsearch": {"cluster": [], "indices": [], "run_as": []},
+        "kibana": [{"base": ["read"], "feature": {}, "spaces": ["*"]}],
+        "_transform_error": [],
+        "_unrecognized_applications": [],
+    },
+    "cloud": {
+        "organization_id": "1000000001",
+        "user_id": "{n:09d}",
+        "email": "user-{n:09d}@sandbox.example",
+        "member_since": "2024-01-01T00:00:00.000Z",
+        "role_assignments": {},
+    },
+}
+_OVERSIZE_WRAP = {"kibana": (b"[", b"]"), "cloud": (b'{"members":[', b"]}")}
+
+
+def _oversized(service: Service, size: int) -> Iterator[bytes]:
+    """The chunks of an oversized answer of exactly ``size`` bytes: as many list items as fit
+    (each of the same length), then blanks before the closing bracket."""
+    template = json.dumps(_OVERSIZE_ITEM[service]).replace("{n:09d}", "%(n)09d")
+    opening, closing = _OVERSIZE_WRAP[service]
+    room = size - len(opening) - len(closing)
+    item_size = len(template % {"n": 0})
+    count = max(0, (room + 1) // (item_size + 1))
+    yield opening
+    written = 0
+    while written < count:
+        batch = range(written, min(count, written + 1000))
+        text = ",".join(template % {"n": n} for n in batch)
+        yield (text if written == 0 else "," + text).encode()
+        written = batch.stop
+    filled = count * item_size + max(0, count - 1)
+    yield b" " * max(0, room - filled) + closing
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def _take_fault(faults: list[Fault], method: str, path: str) -> Fault | None:
@@ -177,7 +285,9 @@ def _take_fault(faults: list[Fault], method: str, path: str) -> Fault | None:
 
 
 def _fault_response(service: Service, fault: Fault) -> Response:
-    status = fault.status or 500
+    """What a fault answers instead of the route: the given body (default status 200), a
+    redirect (with or without ``Location``), or the service's error body for the status."""
+    status = fault.status or (200 if fault.has_body else 500)
     headers: dict[str, str] = {}
     retry_after = (
         fault.retry_after if fault.retry_after is not None else (1 if status == 429 else None)
@@ -186,7 +296,13 @@ def _fault_response(service: Service, fault: Fault) -> Response:
         headers["Retry-After"] = str(
             int(retry_after) if float(retry_after).is_integer() else retry_after
         )
-    message = f"sandbox fault: {HTTPStatus(status).phrase}"
+    if fault.location is not None:
+        headers["Location"] = fault.location
+    if fault.has_body:
+        return Response(status, headers=headers, payload=json.dumps(fault.body).encode())
+    if 300 <= status < 400:
+        return Response(status, headers=headers, payload=b"")
+    message = f"sandbox fault: {_phrase(status)}"
     if service == "kibana":
         return kibana_error(status, message, headers)
     code = "root.rate_limited" if status == 429 else "root.unavailable"
@@ -214,7 +330,9 @@ class Sandbox:
     ``readonly_api_key`` is accepted for reads and refused (403) for writes. ``state_file``
     is loaded at start when present and saved after every change. ``controls`` enables the
     ``/_sandbox/`` routes (see ``sandbox.controls``); ``shuffle`` returns set-like arrays in
-    random order.
+    random order. ``cluster_uuid`` is the uuid of the Elasticsearch cluster behind Kibana
+    (``GET /api/stats``): random per new world unless given, kept in the state file; give two
+    sandboxes the same one to play two Kibanas of one cluster.
     """
 
     def __init__(
@@ -229,18 +347,23 @@ class Sandbox:
         readonly_api_key: str | None = None,
         shuffle: bool = False,
         invite_rate_limit: int = 10,
+        cluster_uuid: str | None = None,
     ) -> None:
         if license not in LICENSES:
             raise ValueError(f"license {license!r} is not known; allowed: {', '.join(LICENSES)}")
         if not api_key:
             raise ValueError("the API key must not be empty")
-        target = parse_profile(profile)
+        parsed = parse_profile(profile)
         path = Path(state_file) if state_file is not None else None
         world = World.load(path) if path is not None else World.initial()
+        if cluster_uuid is not None and cluster_uuid != world.cluster_uuid:
+            world.cluster_uuid = cluster_uuid
+            if path is not None:
+                world.save(path)
         self.shuffle_default = shuffle
+        self.stopping = threading.Event()
         self.context = Context(
-            profile=profile,
-            target=target,
+            profile=parsed,
             license=license,
             api_key=api_key,
             readonly_api_key=readonly_api_key,
@@ -262,6 +385,7 @@ class Sandbox:
         """Bind both servers on 127.0.0.1 and serve them in daemon threads."""
         if self._servers:
             return self
+        self.stopping.clear()
         try:
             for service in ("kibana", "cloud"):
                 self._servers[service] = _Server(self._ports[service], service, self)
@@ -280,7 +404,8 @@ class Sandbox:
         return self
 
     def stop(self) -> None:
-        """Stop serving and close both sockets."""
+        """Stop serving and close both sockets (slow answers in flight stop too)."""
+        self.stopping.set()
         for server in self._servers.values():
             if self._threads:
                 server.shutdown()

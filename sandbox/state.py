@@ -7,8 +7,10 @@ are not part of it (see ``context.Runtime``).
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import secrets
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -61,6 +63,23 @@ class Invitation:
     atoms: set[Atom] = field(default_factory=set)
 
 
+def new_cluster_uuid() -> str:
+    """A cluster uuid as Elasticsearch makes them (``UUIDs.randomBase64UUID``: 22 characters
+    of URL-safe base64)."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(16)).rstrip(b"=").decode()
+
+
+def default_space() -> dict[str, Any]:
+    """The stored form of the ``default`` space every Kibana starts with."""
+    return {
+        "name": "Default",
+        "description": "This is your default space!",
+        "color": "#00bfb3",
+        "disabledFeatures": [],
+        "_reserved": True,
+    }
+
+
 def iso(timestamp: float) -> str:
     """An RFC 3339 UTC timestamp with milliseconds, as Elastic Cloud writes them."""
     moment = datetime.fromtimestamp(timestamp, UTC)
@@ -69,13 +88,20 @@ def iso(timestamp: float) -> str:
 
 @dataclass
 class World:
+    """Everything a sandbox keeps. ``spaces``: the stored form of each space by id (``default``
+    included); ``saved_objects``: what the sandbox keeps in each space (seeded through the
+    controls; deleting the space drops them)."""
+
     roles: dict[str, dict[str, Any]] = field(default_factory=dict)
-    spaces: dict[str, dict[str, Any]] = field(default_factory=dict)
+    spaces: dict[str, dict[str, Any]] = field(default_factory=lambda: {"default": default_space()})
+    saved_objects: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     members: dict[str, Member] = field(default_factory=dict)
     invitations: dict[str, Invitation] = field(default_factory=dict)
     hidden_ids: set[str] = field(default_factory=set)
     clock_offset: float = 0.0
     next_user: int = int(OWNER_ID) + 1
+    # The Elasticsearch cluster behind Kibana (GET /api/stats): kept across resets and runs.
+    cluster_uuid: str = field(default_factory=new_cluster_uuid)
 
     @classmethod
     def initial(cls) -> World:
@@ -109,6 +135,7 @@ class World:
             "version": STATE_VERSION,
             "roles": self.roles,
             "spaces": self.spaces,
+            "saved_objects": self.saved_objects,
             "members": [
                 {
                     "user_id": m.user_id,
@@ -132,6 +159,7 @@ class World:
             "hidden_ids": sorted(self.hidden_ids),
             "clock_offset": self.clock_offset,
             "next_user": self.next_user,
+            "cluster_uuid": self.cluster_uuid,
         }
 
     @classmethod
@@ -140,11 +168,14 @@ class World:
             raise ValueError(f"unsupported sandbox state version {data.get('version')!r}")
         world = cls(
             roles=dict(data.get("roles") or {}),
-            spaces=dict(data.get("spaces") or {}),
+            spaces={"default": default_space(), **(data.get("spaces") or {})},
+            saved_objects=dict(data.get("saved_objects") or {}),
             hidden_ids=set(data.get("hidden_ids") or ()),
             clock_offset=float(data.get("clock_offset") or 0.0),
             next_user=int(data.get("next_user") or int(OWNER_ID) + 1),
         )
+        if data.get("cluster_uuid"):
+            world.cluster_uuid = str(data["cluster_uuid"])
         for item in data.get("members") or ():
             world.members[item["user_id"]] = Member(
                 user_id=item["user_id"],

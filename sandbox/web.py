@@ -47,11 +47,16 @@ class Request:
 
 @dataclass
 class Response:
+    """An answer: ``body`` is encoded as JSON unless ``payload`` gives the exact bytes."""
+
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    payload: bytes | None = None
 
     def encoded(self) -> bytes:
+        if self.payload is not None:
+            return self.payload
         if self.body is None:
             return b""
         return json.dumps(self.body).encode()
@@ -98,13 +103,13 @@ def find_route(routes: list[Route], method: str, path: str) -> tuple[Route, dict
     return None
 
 
-def path_known(routes: list[Route], path: str) -> bool:
-    return any(route.match(path) is not None for route in routes)
-
-
 def kibana_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     """Kibana's (Boom) error body."""
-    body = {"statusCode": status, "error": HTTPStatus(status).phrase, "message": message}
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = ""
+    body = {"statusCode": status, "error": phrase, "message": message}
     return Response(status, body, headers or {})
 
 

@@ -17,7 +17,7 @@ from components.clients.errors import Conflict, UnauthorizedRoleAssignments
 from components.clients.kibana import KibanaClient
 from sandbox.controls import Controls
 from sandbox.server import Sandbox
-from tests.sandbox.conftest import ORG, cloud_api, kibana_api
+from tests.sandbox.conftest import ORG, Api, cloud_api, kibana_api
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,6 +85,21 @@ def test_cli_prints_one_line_and_stops_on_sigterm() -> None:
     finally:
         if process.poll() is None:
             process.kill()
+            process.wait(timeout=5)
+
+
+def test_cli_cluster_uuid_is_answered_and_kept_in_the_state(tmp_path: Path) -> None:
+    state = str(tmp_path / "world.json")
+    uuid = "0a0a0a0a-1111-4222-8333-444444444444"
+    for args in (("--cluster-uuid", uuid), ()):
+        process, line = _run_cli("--port", "0", "--cloud-port", "0", "--state", state, *args)
+        try:
+            kibana_url = line.split()[2]
+            api = Api(kibana_url, {"Authorization": "ApiKey sandbox"})
+            stats = api("GET", "/api/stats?extended=true&exclude_usage=true").json()
+            assert stats["cluster_uuid"] == uuid
+        finally:
+            process.send_signal(signal.SIGTERM)
             process.wait(timeout=5)
 
 
