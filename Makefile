@@ -77,3 +77,6 @@ down:
 
 clean: down
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(SANDBOX_DIR)
+.PHONY: peers
+peers:  # the Terraform CLI and the Elastic providers for benchmarks/peers (tools/peers/versions)
+	@tools/peers/build.sh
