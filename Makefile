@@ -33,7 +33,7 @@ endif
 PULUMI_RUN := $(STACK_ENV) $(PULUMI)
 
 .PHONY: test lint up preview refresh destroy down sandbox pulumi-cli policy-venv actionlint \
-  stack bench clean
+  stack bench peers clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,10 @@ test: lint policy-venv
 
 bench: $(BIN)/.installed
 	$(BIN)/python -m benchmarks
+
+# Terraform and the Elastic Terraform providers, for the comparison benchmarks (.peers/bin).
+peers:
+	@tools/peers/build.sh
 
 # ---------------------------------------------------------------- stacks (local: the sandbox)
 

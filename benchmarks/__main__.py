@@ -9,7 +9,7 @@ import importlib
 import inspect
 import sys
 
-BENCHMARKS = ("render_roles", "deployments")
+BENCHMARKS = ("render_roles", "deployments", "peers")
 
 
 def main(args: list[str]) -> int:
