@@ -9,7 +9,7 @@ import importlib
 import inspect
 import sys
 
-BENCHMARKS = ("render_roles", "deployments", "peers")
+BENCHMARKS = ("render_roles", "deployments", "engine", "peers")
 
 
 def main(args: list[str]) -> int:
