@@ -9,7 +9,14 @@ import importlib
 import inspect
 import sys
 
-BENCHMARKS = ("render_roles", "deployments")
+BENCHMARKS = (
+    "render_roles",
+    "commands",
+    "requests_cpu",
+    "host_imports",
+    "refresh_requests",
+    "deployments",
+)
 
 
 def main(args: list[str]) -> int:
