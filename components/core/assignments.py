@@ -211,12 +211,6 @@ def plan_change(current: Iterable[Atom], desired: Iterable[Atom]) -> AssignmentC
     return AssignmentChange(added=wanted - now, removed=now - wanted)
 
 
-def hidden_targets(atoms: Iterable[Atom], ids: Iterable[str]) -> list[Atom]:
-    """The atoms naming one of ``ids`` (deployments or projects the key cannot see)."""
-    named = set(ids)
-    return [a for a in atoms if a.target in named]
-
-
 def is_organization_admin(atoms: Iterable[Atom]) -> bool:
     return any(a.scope == "organization" and a.role_id == ORGANIZATION_ADMIN for a in atoms)
 

@@ -467,14 +467,6 @@ def sub_feature_history(feature: Feature, privilege: str) -> SubFeaturePrivilege
     return None
 
 
-def generation(feature: Feature) -> int:
-    """1, 2 or 3 for Cases features (V1, V2, V3); 0 for anything else."""
-    for ids in _CASES_IDS.values():
-        if feature.id in ids:
-            return ids.index(feature.id) + 1
-    return 0
-
-
 # Feature privileges Kibana grants only on all spaces (``requireAllSpaces``): a role giving them
 # in named spaces is refused with "Feature privilege [fleet.all] requires all spaces to be
 # selected but received [...]" (reference/kibana-roles.md §1.6, role_utils.ts).

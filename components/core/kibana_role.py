@@ -17,7 +17,6 @@ from typing import Any
 
 Body = dict[str, Any]
 
-GET_ONLY_FIELDS = ("name", "transient_metadata", "_transform_error", "_unrecognized_applications")
 ALL_SPACES = "*"
 
 

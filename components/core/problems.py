@@ -27,11 +27,6 @@ def errors(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
 
 
-def warnings(problems: Iterable[Problem]) -> list[Problem]:
-    """The problems that are only worth a note."""
-    return [p for p in problems if p.severity == "warning"]
-
-
 def one_of(values: Iterable[str]) -> str:
     """``allowed: a, b, c`` for messages."""
     listed = ", ".join(values)
