@@ -13,7 +13,8 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from .core.config import CloudSettings, MemberSpec
+from .core.members.spec import MemberSpec
+from .core.stack import CloudSettings
 from .providers.cloud_member import CloudMemberProvider
 from .providers.cloud_roster import CloudRosterProvider
 

@@ -12,7 +12,7 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from .core.config import RoleSpec
+from .core.roles.spec import RoleSpec
 from .providers.kibana_role import KibanaRoleProvider
 
 

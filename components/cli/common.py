@@ -7,9 +7,9 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..core.config import StackConfig, load_stack_file
 from ..core.problems import InvalidConfig, Problem, errors
-from ..core.stack import target_of, validate_stack
+from ..core.stack import StackConfig, load_stack_file, validate_stack
+from ..core.target import configured_target
 from ..core.versions import KibanaTarget
 
 USAGE = 2
@@ -62,7 +62,7 @@ def load(args: argparse.Namespace) -> StackConfig:
 
 def target(args: argparse.Namespace, config: StackConfig) -> KibanaTarget:
     try:
-        return target_of(config, args.kibana_version, args.flavor)
+        return configured_target(config.kibana, args.kibana_version, args.flavor)
     except ValueError as error:
         raise UsageError(str(error)) from None
 

@@ -23,9 +23,11 @@ from ..clients import (
     KibanaConnection,
     RetryPolicy,
 )
-from ..core.config import NAMESPACE
-from ..core.importer import Imported, import_members, import_roles
-from ..core.live_check import target_from_status
+from ..core.imported import Imported
+from ..core.members.importer import import_members
+from ..core.roles.importer import import_roles
+from ..core.stack import NAMESPACE
+from ..core.target import target_from_status
 from ..core.versions import KibanaTarget
 from .common import UsageError, fail
 

@@ -8,11 +8,12 @@ from collections.abc import Callable
 from typing import Any
 
 from ..clients import ApiError
-from ..core.config import StackConfig
-from ..core.live_check import Privileges, live_problems, missing_spaces, target_mismatch
 from ..core.problems import Problem, errors
-from ..core.shorthand import render
-from ..core.stack import validate_stack
+from ..core.roles.expand import render
+from ..core.roles.privileges import live_problems
+from ..core.roles.validation import missing_spaces
+from ..core.stack import StackConfig, validate_stack
+from ..core.target import Privileges, target_mismatch
 from ..core.versions import KibanaTarget
 from .common import UsageError, add_config_arguments, fail, load_targeted, report
 from .import_roles import kibana_client, live_target

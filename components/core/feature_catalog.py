@@ -414,14 +414,16 @@ def privileges_of(
     return ids
 
 
-def successor(feature_id: str, target: KibanaTarget) -> Feature | None:
-    """The current feature that replaces a deprecated one in the target, if any."""
-    old = BY_ID.get(feature_id)
-    if old is None or not is_deprecated(old, target):
-        return None
+def successor(feature: Feature | str, target: KibanaTarget) -> Feature | None:
+    """The registered, current feature of ``feature``'s lineage (a feature or its id) in the
+    target (the feature itself when it is current), or None when the target has none."""
+    if isinstance(feature, str):
+        if feature not in BY_ID:
+            return None
+        feature = BY_ID[feature]
     for candidate in FEATURES:
         if (
-            candidate.lineage == old.lineage
+            candidate.lineage == feature.lineage
             and is_registered(candidate, target)
             and not is_deprecated(candidate, target)
         ):

@@ -13,8 +13,8 @@ from dataclasses import replace
 from pulumi.dynamic import ConfigureRequest, ResourceProvider
 
 from ..clients import CloudClient, InvalidRequest, NotFound, UnauthorizedRoleAssignments
-from ..core.assignments import AssignmentChange, Atom, to_api
-from ..core.roster import LiveMember, Roster, roster_of
+from ..core.members.atoms import AssignmentChange, Atom, to_api
+from ..core.members.roster import LiveMember, Roster, roster_of
 from .errors import Refused
 from .live import LiveService
 from .settings import CloudSetup, cloud_setup, lookup_from
@@ -66,10 +66,10 @@ class LiveCloud(LiveService[CloudClient]):
             roster = self._rosters.get(organization)
             if roster is None:
                 return
-            updated = {k: v for k, v in roster.items() if k != email.lower()}
-            if live is not None:
-                updated[email.lower()] = live
-            self._rosters[organization] = updated
+            if live is None:
+                roster.drop(email)
+            else:
+                roster.put(live)
 
     # ------------------------------------------------------------ writes
 

@@ -21,11 +21,13 @@ from pulumi.dynamic import (
 from pydantic import ValidationError
 
 from ..clients import ApiError, ConnectionFailed
-from ..core.assignments import as_dicts, from_dicts, member_atoms, plan_change, validate_member
-from ..core.config import EMAIL, CloudSettings, MemberSpec, problems_from
-from ..core.problems import Problem, errors
-from ..core.roster import LiveMember, demotion_refusal, removal_refusal
-from ..core.stack import organization_required
+from ..core.members.atoms import as_dicts, from_dicts, member_atoms, plan_change
+from ..core.members.decisions import demotion_refusal, removal_refusal
+from ..core.members.roster import LiveMember
+from ..core.members.spec import EMAIL, MemberSpec
+from ..core.members.validation import validate_member
+from ..core.problems import Problem, errors, problems_from
+from ..core.stack import CloudSettings, organization_required
 from .cloud_live import AlreadyBelongs, CloudProvider
 from .errors import Refused
 from .unknowns import has_unknown

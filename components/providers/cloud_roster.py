@@ -19,7 +19,7 @@ from pulumi.dynamic import (
 )
 
 from ..clients import ApiError
-from ..core.roster import removal_refusal, undeclared
+from ..core.members.decisions import removal_refusal, undeclared
 from .cloud_live import CloudProvider
 from .errors import Refused
 

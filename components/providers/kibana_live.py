@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..clients import ConnectionFailed, KibanaClient
-from ..core.kibana_role import is_reserved
-from ..core.live_check import Privileges, target_from_status, target_mismatch
+from ..core.roles.body import is_reserved
+from ..core.target import Privileges, target_from_status, target_mismatch
 from ..core.versions import KibanaTarget
 from .errors import Refused, SetupError
 from .live import LiveService

@@ -23,12 +23,13 @@ from pulumi.dynamic import (
 from pydantic import ValidationError
 
 from ..clients import ApiError, Conflict, ConnectionFailed
-from ..core.config import RoleSpec, problems_from
-from ..core.kibana_role import normalise, put_body, same_role
-from ..core.live_check import live_problems
-from ..core.problems import Problem, errors
-from ..core.role_validation import validate_role
-from ..core.shorthand import flatten, render
+from ..core.problems import Problem, errors, problems_from
+from ..core.roles.body import normalise, put_body, same_role
+from ..core.roles.expand import render
+from ..core.roles.flatten import flatten
+from ..core.roles.privileges import live_problems
+from ..core.roles.spec import RoleSpec
+from ..core.roles.validation import validate_role
 from ..core.versions import KibanaTarget
 from .errors import Refused
 from .kibana_live import LiveKibana, refuse_reserved

@@ -15,7 +15,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..clients import CloudConnection, KibanaConnection
-from ..core.config import CloudSettings, KibanaSettings, problems_from
+from ..core.problems import problems_from
+from ..core.stack import CloudSettings, KibanaSettings
 from .errors import SetupError
 
 Lookup = Callable[[str], Any]

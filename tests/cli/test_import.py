@@ -11,13 +11,12 @@ import yaml
 
 from components.cli import import_roles, main
 from components.clients import RetryPolicy
-from components.core import importer
-from components.core.assignments import Atom, atoms_from_api, member_atoms
-from components.core.config import load_stack_file, parse_config
-from components.core.importer import member_config
-from components.core.kibana_role import normalise, put_body
-from components.core.shorthand import render
-from components.core.stack import render_stack
+from components.core.members.atoms import Atom, atoms_from_api, member_atoms
+from components.core.members.importer import member_config
+from components.core.roles import importer
+from components.core.roles.body import normalise, put_body
+from components.core.roles.expand import render
+from components.core.stack import load_stack_file, parse_config, render_stack
 from components.core.versions import KibanaTarget
 from tests.conftest import ROOT, peer_roles
 

@@ -1,108 +1,21 @@
-"""Existing Kibana roles and Cloud members as stack config (``elastic-access import``).
+"""Existing Cloud members as stack config (``elastic-access import --cloud-org``).
 
-Roles: a GET answer becomes an ``elastic-access:roles`` entry that uses the shorthands only
-where they say exactly what the role grants on the target Kibana (``shorthand.flatten``) and
-raw ``kibana`` / ``elasticsearch`` entries otherwise. The guarantee, checked here for every
-role, is that rendering the entry gives back the live role (``same_role``); should the
-shorthands ever miss it, the role is written with raw entries only. Built-in roles are skipped.
-
-Members: a member's (or invitation's) ``role_assignments`` become an ``elastic-access:members``
-entry whose atoms (``assignments.member_atoms``) are the live ones, wherever the config can say
-so; what it cannot say (two roles for one target) is reported as a note.
+A member's (or invitation's) ``role_assignments`` become an ``elastic-access:members`` entry
+whose atoms (``atoms.member_atoms``) are the live ones, wherever the config can say so; what it
+cannot say (two roles for one target) is reported as a note.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, cast
 
-from .assignments import ALL, Atom
-from .cloud_catalog import viewer_role
-from .config import RoleSpec
-from .kibana_role import Body, is_reserved, normalise, read_warnings
+from ..cloud_catalog import viewer_role
+from ..imported import Imported
+from ..versions import ProjectType
+from .atoms import ALL, Atom
 from .roster import roster_of
-from .shorthand import expand, flatten
-from .versions import KibanaTarget, ProjectType
-
-
-@dataclass
-class Imported:
-    """Config entries keyed by role name or email, plus notes for the user."""
-
-    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-
-# ---------------------------------------------------------------- roles
-
-
-def importable_body(role: Mapping[str, Any]) -> Body:
-    """The part of a GET answer the config can hold: metadata keys starting ``_`` are dropped
-    (Elasticsearch refuses them on write; they mark built-in roles)."""
-    metadata = {k: v for k, v in (role.get("metadata") or {}).items() if not str(k).startswith("_")}
-    return normalise({**role, "metadata": metadata})
-
-
-def role_config(
-    role: Mapping[str, Any], target: KibanaTarget, *, adopt: bool = True
-) -> dict[str, Any]:
-    """One role's config entry (YAML-ready), rendering back to ``importable_body(role)``."""
-    body = importable_body(role)
-    entry = flatten(body, target)
-    if not _renders_to(entry, body, target):
-        entry = _raw_config(body)
-    if adopt:
-        entry["adopt"] = True
-    return entry
-
-
-def import_roles(
-    roles: Iterable[Mapping[str, Any]], target: KibanaTarget, *, adopt: bool = True
-) -> Imported:
-    """Config entries for every role that is not built in, keyed by role name (sorted).
-
-    ``adopt`` (default true) marks each entry ``adopt: true``: the roles exist already, so
-    ``pulumi up`` must take them over rather than create them.
-    """
-    result = Imported()
-    for role in sorted(roles, key=lambda r: str(r.get("name") or "")):
-        name = str(role.get("name") or "")
-        if is_reserved(role):
-            result.notes.append(f"skipped reserved role {name}: built-in roles are not managed")
-            continue
-        result.notes += [f"role {name}: {warning}" for warning in read_warnings(role)]
-        result.entries[name] = role_config(role, target, adopt=adopt)
-    return result
-
-
-def _renders_to(entry: Mapping[str, Any], body: Body, target: KibanaTarget) -> bool:
-    try:
-        spec = RoleSpec.model_validate(dict(entry))
-    except ValueError:
-        return False
-    return normalise(expand(spec, target)) == body
-
-
-def _raw_config(body: Body) -> dict[str, Any]:
-    """The role with raw entries only (no shorthand)."""
-    entry: dict[str, Any] = {}
-    if body["description"]:
-        entry["description"] = body["description"]
-    if body["kibana"]:
-        entry["kibana"] = [
-            {k: v for k, v in e.items() if v or k == "spaces"} for e in body["kibana"]
-        ]
-    es = {k: v for k, v in body["elasticsearch"].items() if v}
-    if es:
-        entry["elasticsearch"] = es
-    if body["metadata"]:
-        entry["metadata"] = body["metadata"]
-    return entry
-
-
-# ---------------------------------------------------------------- members
 
 
 def import_members(
