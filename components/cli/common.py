@@ -7,12 +7,20 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..clients import RetryPolicy
+from ..core.members.spec import CloudSettings
 from ..core.problems import InvalidConfig, Problem, errors
 from ..core.stack import StackConfig, load_stack_file, validate_stack
-from ..core.target import configured_target
+from ..core.target import KibanaSettings, configured_target
 from ..core.versions import KibanaTarget
+from ..live.cloud import LiveCloud
+from ..live.errors import SetupError
+from ..live.kibana import LiveKibana
+from ..live.settings import cloud_connection, kibana_connection
 
 USAGE = 2
+# Interactive commands give up sooner than `pulumi up` does.
+RETRY = RetryPolicy(max_attempts=3, max_total_seconds=20.0)
 
 
 class UsageError(Exception):
@@ -102,3 +110,24 @@ def load_renderable(args: argparse.Namespace) -> tuple[StackConfig, KibanaTarget
         report(problems)
         return USAGE
     return loaded
+
+
+# ---------------------------------------------------------------- the live commands
+
+
+def connect_kibana(settings: KibanaSettings, *, url_from: str) -> LiveKibana:
+    """The live Kibana of ``settings`` and the environment's credentials (``UsageError`` when
+    there is no URL, or a value is unusable); use it with ``with``."""
+    try:
+        return LiveKibana(settings, kibana_connection(settings, url_from=url_from), retry=RETRY)
+    except SetupError as error:
+        raise UsageError(str(error)) from None
+
+
+def connect_cloud(settings: CloudSettings) -> LiveCloud:
+    """The Elastic Cloud API of ``settings`` and the environment's key (``UsageError`` when
+    there is none); use it with ``with``."""
+    try:
+        return LiveCloud(settings, cloud_connection(settings, key_from=None), retry=RETRY)
+    except SetupError as error:
+        raise UsageError(str(error)) from None

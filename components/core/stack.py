@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError
 
-from .durations import duration_seconds
 from .members.atoms import as_dicts, member_atoms, to_api
-from .members.spec import EMAIL, MemberSpec, email_key
+from .members.spec import EMAIL, CloudSettings, MemberSpec, email_key
 from .members.validation import validate_member
 from .model import ConfigModel
 from .problems import InvalidConfig, Problem, one_of, problems_from
@@ -24,61 +23,13 @@ from .roles.body import put_body
 from .roles.expand import render
 from .roles.spec import RoleSpec
 from .roles.validation import validate_role
-from .versions import KibanaTarget, Version
+from .target import KibanaSettings
+from .versions import KibanaTarget
 
 NAMESPACE = "elastic-access"
 SECRET_KEYS = ("kibanaApiKey", "kibanaUsername", "kibanaPassword", "cloudApiKey")
 CONFIG_KEYS = ("kibana", "cloud", "roles", "members", *SECRET_KEYS)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it: ~4x faster
-
-
-class KibanaSettings(ConfigModel):
-    """``elastic-access:kibana``: where Kibana is and which release it runs (when known)."""
-
-    url: str | None = None
-    flavor: Literal["stateful", "serverless"] | None = None
-    version: str | None = None
-    ca_cert: str | None = Field(default=None, alias="caCert")
-    insecure: bool = False
-
-    @field_validator("version")
-    @classmethod
-    def _version(cls, value: str | None) -> str | None:
-        if value is not None:
-            Version.parse(value)
-        return value
-
-
-class CloudSettings(ConfigModel):
-    """``elastic-access:cloud``: the Elastic Cloud organization and how members are managed."""
-
-    url: str | None = None
-    organization_id: str | None = Field(default=None, alias="organizationId")
-    invite_expires_in: str = Field(default="7d", alias="inviteExpiresIn")
-    authoritative: bool = False
-    protect: list[str] = Field(default_factory=list)
-
-    @field_validator("organization_id", mode="before")
-    @classmethod
-    def _organization_id(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value
-
-    @field_validator("invite_expires_in")
-    @classmethod
-    def _expiry(cls, value: str) -> str:
-        # Whole hours or days, as Elastic Cloud's expires_in takes them.
-        seconds = duration_seconds(value, units="hd", bare=False)
-        if not seconds or "." in value:
-            raise ValueError(f"{value!r} is not a duration; use hours or days such as 72h or 7d")
-        return value
-
-    @field_validator("protect")
-    @classmethod
-    def _emails(cls, value: list[str]) -> list[str]:
-        for email in value:
-            if not EMAIL.match(email):
-                raise ValueError(f"{email!r} is not an email address")
-        return [email_key(e) for e in value]
 
 
 class StackConfig(ConfigModel):

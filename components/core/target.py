@@ -11,14 +11,31 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal
 
+from pydantic import Field, field_validator
+
+from .model import ConfigModel
 from .versions import KibanaTarget, ProjectType, Version
 
-if TYPE_CHECKING:
-    from .stack import KibanaSettings
-
 Privileges = Mapping[str, Any]
+
+
+class KibanaSettings(ConfigModel):
+    """``elastic-access:kibana``: where Kibana is and which release it runs (when known)."""
+
+    url: str | None = None
+    flavor: Literal["stateful", "serverless"] | None = None
+    version: str | None = None
+    ca_cert: str | None = Field(default=None, alias="caCert")
+    insecure: bool = False
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: str | None) -> str | None:
+        if value is not None:
+            Version.parse(value)
+        return value
 
 
 def configured_target(

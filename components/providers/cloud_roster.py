@@ -1,8 +1,10 @@
 """Authoritative mode (``cloud.authoritative: true``): the organization holds only who is declared.
 
-One resource per stack. ``check`` lists the live organization and puts the emails that are
-neither declared nor protected into ``undeclared``, so ``pulumi preview`` names each person
-``up`` would remove; ``up`` removes exactly those (memberships and invitations alike).
+Props: ``props.RosterProps``. One resource per stack. ``check`` lists the live organization and
+puts the emails that are neither declared nor protected into ``undeclared``, so ``pulumi
+preview`` names each person ``up`` would remove; ``up`` removes exactly those (memberships and
+invitations alike). The module path and class name are saved in Pulumi state: do not move or
+rename them.
 """
 
 from __future__ import annotations
@@ -20,10 +22,9 @@ from pulumi.dynamic import (
 
 from ..clients import ApiError
 from ..core.members.decisions import removal_refusal, undeclared
-from .cloud_live import CloudProvider
-from .errors import Refused
-
-INPUTS = ("organizationId", "declared", "protect", "undeclared")
+from ..live.errors import Refused
+from .cloud import CloudProvider
+from .props import ROSTER_INPUTS
 
 
 class CloudRosterProvider(CloudProvider):
@@ -35,7 +36,7 @@ class CloudRosterProvider(CloudProvider):
             failure = CheckFailure("cloud", required)
             return CheckResult(news, [failure])
         if not self._live.reachable_config:
-            message = f"cloud.authoritative needs the Elastic Cloud API: {self._live.setup.missing}"
+            message = f"cloud.authoritative needs the Elastic Cloud API: {self._live.missing}"
             return CheckResult(news, [CheckFailure("cloud", message)])
         try:
             news = {**news, "undeclared": self._undeclared(news)}
@@ -74,11 +75,11 @@ class CloudRosterProvider(CloudProvider):
                 raise Refused(f"authoritative mode: {refusal}")
             self._live.remove(organization, roster[email])
             removed.append(email)
-        return {**{k: props.get(k) for k in INPUTS}, "undeclared": [], "removed": removed}
+        return {**{k: props.get(k) for k in ROSTER_INPUTS}, "undeclared": [], "removed": removed}
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         outs = {**props, "undeclared": self._undeclared(props)}
-        inputs = {k: props.get(k) for k in INPUTS if k != "undeclared"}
+        inputs = {k: props.get(k) for k in ROSTER_INPUTS if k != "undeclared"}
         return ReadResult(id_=id_, outs=outs, inputs=inputs)
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:

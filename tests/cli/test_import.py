@@ -9,7 +9,7 @@ import pytest
 import responses
 import yaml
 
-from components.cli import import_roles, main
+from components.cli import common, main
 from components.clients import RetryPolicy
 from components.core.members.atoms import Atom, atoms_from_api, member_atoms
 from components.core.members.importer import member_config
@@ -39,7 +39,7 @@ def environment(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("KIBANA_API_KEY", API_KEY)
     monkeypatch.setenv("EC_API_KEY", CLOUD_KEY)
-    monkeypatch.setattr(import_roles, "RETRY", RetryPolicy(max_attempts=1))
+    monkeypatch.setattr(common, "RETRY", RetryPolicy(max_attempts=1))
 
 
 def fake_kibana(

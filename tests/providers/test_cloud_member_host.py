@@ -322,3 +322,33 @@ def test_an_existing_member_can_be_imported_from_its_email_alone(
         {"role": "billing-admin", "scope": "organization", "target": ORG}
     ]
     assert inputs is not None and inputs["organizationId"] == ORG
+
+
+def test_an_authoritative_refresh_lists_members_and_invitations_once_for_both_providers(
+    sandbox: Sandbox, cloud_controls: Controls
+) -> None:
+    emails = [f"user{i}@example.com" for i in range(3)]
+    with cloud_host(sandbox) as host:
+        created = {e: up(host, e, {"organization": "billing-admin"})[1] for e in emails}
+    roster = {
+        "__provider": provider_blob(CloudRosterProvider()),
+        "organizationId": ORG,
+        "declared": emails,
+        "protect": ["owner@sandbox.example"],
+        "undeclared": [],
+    }
+    members_path = f"/api/v1/organizations/{ORG}/members"
+    invitations_path = f"/api/v1/organizations/{ORG}/invitations"
+    before = (
+        count(cloud_controls, "GET", members_path),
+        count(cloud_controls, "GET", invitations_path),
+    )
+    with cloud_host(sandbox) as host:
+        for email in emails:
+            host.read(MEMBER, email, email, created[email])
+        assert host.read(ROSTER, "organization-roster", ORG, roster)[1]["undeclared"] == []
+    after = (
+        count(cloud_controls, "GET", members_path),
+        count(cloud_controls, "GET", invitations_path),
+    )
+    assert (after[0] - before[0], after[1] - before[1]) == (1, 1)

@@ -11,9 +11,8 @@ import pulumi
 import pytest
 
 from components.cloud_members import CloudMembers
-from components.core.members.spec import MemberSpec
+from components.core.members.spec import CloudSettings, MemberSpec
 from components.core.roles.spec import RoleSpec
-from components.core.stack import CloudSettings
 from components.kibana_roles import KibanaRoles
 from components.providers.cloud_member import CloudMemberProvider
 from components.providers.cloud_roster import CloudRosterProvider

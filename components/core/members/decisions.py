@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from ..members.roster import LiveMember, Roster
 from .atoms import AssignmentChange, Atoms, is_organization_admin, plan_change
-from .roster import LiveMember, Roster
 from .spec import email_key
 
 Action = Literal["keep", "change", "invite", "reinvite"]

@@ -15,21 +15,17 @@ from ..cloud_catalog import viewer_role
 from ..imported import Imported
 from ..versions import ProjectType
 from .atoms import ALL, Atom
-from .roster import roster_of
+from .roster import Roster
 
 
-def import_members(
-    members: Iterable[Mapping[str, Any]],
-    invitations: Iterable[Mapping[str, Any]],
-    organization_id: str,
-) -> Imported:
+def import_members(roster: Roster, organization_id: str) -> Imported:
     """Config entries for the organization's members and pending invitations, keyed by email.
 
     A membership wins over an invitation for the same email; expired invitations are left out
     (with a note), since they grant nothing until re-issued.
     """
     result = Imported()
-    for email, live in sorted(roster_of(members, invitations).items()):
+    for email, live in sorted(roster.items()):
         if live.status == "expired":
             result.notes.append(f"skipped {email}: their invitation has expired")
             continue

@@ -9,8 +9,9 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, field_validator
 
+from ..durations import duration_seconds
 from ..model import ConfigModel
 from ..versions import ProjectType
 
@@ -64,3 +65,35 @@ class MemberSpec(ConfigModel):
     ] = Field(default_factory=list)
     deployments: DeploymentRoles | None = None
     projects: dict[ProjectType, ProjectRoles] = Field(default_factory=dict)
+
+
+class CloudSettings(ConfigModel):
+    """``elastic-access:cloud``: the Elastic Cloud organization and how members are managed."""
+
+    url: str | None = None
+    organization_id: str | None = Field(default=None, alias="organizationId")
+    invite_expires_in: str = Field(default="7d", alias="inviteExpiresIn")
+    authoritative: bool = False
+    protect: list[str] = Field(default_factory=list)
+
+    @field_validator("organization_id", mode="before")
+    @classmethod
+    def _organization_id(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("invite_expires_in")
+    @classmethod
+    def _expiry(cls, value: str) -> str:
+        # Whole hours or days, as Elastic Cloud's expires_in takes them.
+        seconds = duration_seconds(value, units="hd", bare=False)
+        if not seconds or "." in value:
+            raise ValueError(f"{value!r} is not a duration; use hours or days such as 72h or 7d")
+        return value
+
+    @field_validator("protect")
+    @classmethod
+    def _emails(cls, value: list[str]) -> list[str]:
+        for email in value:
+            if not EMAIL.match(email):
+                raise ValueError(f"{email!r} is not an email address")
+        return [email_key(e) for e in value]
