@@ -23,8 +23,18 @@ USAGE = 2
 RETRY = RetryPolicy(max_attempts=3, max_total_seconds=20.0)
 
 
-class UsageError(Exception):
-    """Bad usage: exit status 2 with this message."""
+class CommandFailed(Exception):
+    """A command cannot go on. ``main`` prints ``problems`` (one per line) or else the message
+    to stderr, and exits with ``code`` (2 unless said otherwise)."""
+
+    def __init__(self, message: str = "", problems: Iterable[Problem] = (), code: int = USAGE):
+        self.problems = list(problems)
+        self.code = code
+        super().__init__(message)
+
+
+class UsageError(CommandFailed):
+    """Bad usage, or a config or service the command cannot use: exit status 2."""
 
 
 def add_config_arguments(parser: argparse.ArgumentParser, *, target: bool = True) -> None:
@@ -76,40 +86,30 @@ def target(args: argparse.Namespace, config: StackConfig) -> KibanaTarget:
 
 
 def report(problems: Iterable[Problem]) -> None:
+    """Print problems to stderr, one per line."""
     for problem in problems:
         print(problem, file=sys.stderr)
 
 
-def fail(message: str) -> int:
-    print(f"elastic-access: {message}", file=sys.stderr)
-    return USAGE
-
-
 def load_targeted(
     args: argparse.Namespace, invalid: int = USAGE
-) -> tuple[StackConfig, KibanaTarget] | int:
-    """The config and its target, or an exit status after saying why not (``invalid`` when the
-    config does not parse)."""
+) -> tuple[StackConfig, KibanaTarget]:
+    """The config and its target; ``CommandFailed`` (exit ``invalid``) when the config does not
+    parse, ``UsageError`` when it or the target cannot be found."""
     try:
         config = load(args)
-        return config, target(args, config)
-    except UsageError as error:
-        return fail(str(error))
     except InvalidConfig as error:
-        report(error.problems)
-        return invalid
+        raise CommandFailed(problems=error.problems, code=invalid) from None
+    return config, target(args, config)
 
 
-def load_renderable(args: argparse.Namespace) -> tuple[StackConfig, KibanaTarget] | int:
-    """The config and its target, or the exit status (2) after reporting why it is unusable."""
-    loaded = load_targeted(args)
-    if isinstance(loaded, int):
-        return loaded
-    problems = errors(validate_stack(*loaded))
+def load_renderable(args: argparse.Namespace) -> tuple[StackConfig, KibanaTarget]:
+    """The config and its target; ``CommandFailed`` (exit 2) naming why it cannot be rendered."""
+    config, chosen = load_targeted(args)
+    problems = errors(validate_stack(config, chosen))
     if problems:
-        report(problems)
-        return USAGE
-    return loaded
+        raise CommandFailed(problems=problems)
+    return config, chosen
 
 
 # ---------------------------------------------------------------- the live commands

@@ -9,16 +9,14 @@ from typing import Any
 
 import yaml
 
-from ..clients import ApiError
 from ..core.imported import Imported
 from ..core.members.importer import import_members
 from ..core.members.spec import CloudSettings
 from ..core.roles.importer import import_roles
 from ..core.stack import NAMESPACE
 from ..core.target import KibanaSettings
-from ..live.errors import SetupError
 from ..live.kibana import LiveKibana
-from .common import UsageError, connect_cloud, connect_kibana, fail
+from .common import UsageError, connect_cloud, connect_kibana
 
 EPILOG = """\
 credentials come from the environment: KIBANA_API_KEY, or KIBANA_USERNAME and KIBANA_PASSWORD;
@@ -76,13 +74,7 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        document = _import(args)
-    except (UsageError, SetupError) as error:
-        return fail(str(error))
-    except ApiError as error:
-        return fail(str(error))
-    sys.stdout.write(document)
+    sys.stdout.write(_import(args))
     return 0
 
 

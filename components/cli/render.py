@@ -22,9 +22,6 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    loaded = load_renderable(args)
-    if isinstance(loaded, int):
-        return loaded
-    config, chosen = loaded
+    config, chosen = load_renderable(args)
     print(json.dumps(render_stack(config, chosen), indent=2, sort_keys=True))
     return 0

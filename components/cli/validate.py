@@ -14,7 +14,7 @@ from ..core.roles.validation import missing_spaces
 from ..core.stack import StackConfig, validate_stack
 from ..core.versions import KibanaTarget
 from ..live.cache import together
-from .common import UsageError, add_config_arguments, connect_kibana, fail, load_targeted, report
+from .common import UsageError, add_config_arguments, connect_kibana, load_targeted, report
 
 PROBLEMS = 1
 
@@ -40,18 +40,13 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    loaded = load_targeted(args, invalid=PROBLEMS)
-    if isinstance(loaded, int):
-        return loaded
-    config, chosen = loaded
+    config, chosen = load_targeted(args, invalid=PROBLEMS)
     live: list[Problem] = []
     if getattr(args, "live", False):
         try:
             chosen, live = check_live(config, args.kibana_version, args.flavor)
-        except UsageError as error:
-            return fail(str(error))
         except ApiError as error:
-            return fail(f"--live: {error}")
+            raise UsageError(f"--live: {error}") from None
     problems = sorted(validate_stack(config, chosen) + live)
     report(problems)
     if errors(problems):
