@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 from .versions import KibanaTarget, ProjectType, Version
@@ -397,11 +398,16 @@ def features_for(target: KibanaTarget) -> dict[str, Feature]:
 
 def sub_features_of(feature: Feature, target: KibanaTarget) -> list[SubFeaturePrivilege]:
     """The sub-feature privileges this feature has in the target release."""
-    return [
+    return list(_sub_features(feature, target))
+
+
+@cache  # asked once per role and feature: 10,000 roles ask a few dozen distinct questions
+def _sub_features(feature: Feature, target: KibanaTarget) -> tuple[SubFeaturePrivilege, ...]:
+    return tuple(
         s
         for s in feature.sub_features
         if (s.serverless if target.serverless else s.since <= target.version)
-    ]
+    )
 
 
 def privileges_of(
@@ -431,6 +437,7 @@ def successor(feature: Feature | str, target: KibanaTarget) -> Feature | None:
     return None
 
 
+@cache
 def cases_feature(solution: Solution, target: KibanaTarget) -> Feature | None:
     """The current Cases feature of a solution in the target, or None where it does not exist."""
     for fid in reversed(_CASES_IDS[solution]):
@@ -440,21 +447,22 @@ def cases_feature(solution: Solution, target: KibanaTarget) -> Feature | None:
     return None
 
 
-def alert_features(solution: Solution, target: KibanaTarget) -> list[Feature]:
+@cache
+def alert_features(solution: Solution, target: KibanaTarget) -> tuple[Feature, ...]:
     """The features that give access to a solution's alerts in the target.
 
     Where the release has a dedicated alerts feature, that one alone (least privilege);
     otherwise every current feature of the solution that carries alerts.
     """
-    current = [
+    current = tuple(
         f
         for f in FEATURES
         if f.alerts
         and f.solution == solution
         and is_registered(f, target)
         and not is_deprecated(f, target)
-    ]
-    dedicated = [f for f in current if f.dedicated_alerts]
+    )
+    dedicated = tuple(f for f in current if f.dedicated_alerts)
     return dedicated or current
 
 

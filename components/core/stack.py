@@ -144,7 +144,8 @@ def render_stack(config: StackConfig, target: KibanaTarget) -> dict[str, Any]:
     organization = config.cloud.organization_id or ORGANIZATION_PLACEHOLDER
     return {
         "roles": {
-            name: put_body(render(role, target)) for name, role in sorted(config.roles.items())
+            name: put_body(render(role, target), normalised=True)
+            for name, role in sorted(config.roles.items())
         },
         "members": {
             email_key(email): to_api(member_atoms(member, organization), organization)

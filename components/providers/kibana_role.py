@@ -83,7 +83,7 @@ class KibanaRoleProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         name, adopt = str(props["name"]), bool(props.get("adopt"))
         target = self._live.target()
-        body = put_body(render(_spec(props), target))
+        body = put_body(render(_spec(props), target), normalised=True)
         if adopt:
             refuse_reserved(name, self._live.fresh_role(name))
             self._live.put_role(name, body, create_only=False)
@@ -107,7 +107,7 @@ class KibanaRoleProvider(ResourceProvider):
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         target = self._live.target()
-        body = put_body(render(_spec(news), target))
+        body = put_body(render(_spec(news), target), normalised=True)
         self._live.put_role(str(news["name"]), body, create_only=False)
         return UpdateResult(_outputs(news, body, target))
 
