@@ -15,9 +15,6 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from .feature_catalog import SOLUTIONS
-from .versions import PROJECT_TYPES
-
 Severity = Literal["error", "warning"]
 
 
@@ -60,8 +57,13 @@ class InvalidConfig(ValueError):
 
 # ---------------------------------------------------------------- pydantic errors
 
-# What a mapping's keys may be, by the field holding the mapping.
-_ALLOWED_BY_KEY = {"cases": SOLUTIONS, "alerts": SOLUTIONS, "projects": PROJECT_TYPES}
+
+def _allowed_keys(field: str) -> tuple[str, ...]:
+    """What a mapping's keys may be, by the field holding the mapping."""
+    from .feature_catalog import SOLUTIONS  # the catalog only when a message needs it
+    from .versions import PROJECT_TYPES
+
+    return {"cases": SOLUTIONS, "alerts": SOLUTIONS, "projects": PROJECT_TYPES}.get(field, ())
 
 
 def field_path(loc: tuple[str | int, ...]) -> str:
@@ -122,7 +124,7 @@ def _problem(error: Any, model: type[BaseModel], prefix: tuple[str | int, ...]) 
         return Problem(path, f"unknown field; {one_of(allowed)}")
     if "[key]" in loc:
         field = str(loc[loc.index("[key]") - 2])
-        return Problem(path, f"{given!r} is not allowed; {one_of(_ALLOWED_BY_KEY.get(field, ()))}")
+        return Problem(path, f"{given!r} is not allowed; {one_of(_allowed_keys(field))}")
     if kind in ("literal_error", "enum"):
         expected = re.findall(r"'([^']*)'", error.get("ctx", {}).get("expected", ""))
         return Problem(path, f"{given!r} is not allowed; {one_of(expected)}")

@@ -16,7 +16,7 @@ from pydantic import Field, ValidationError
 
 from .members.atoms import as_dicts, member_atoms, to_api
 from .members.spec import EMAIL, CloudSettings, MemberSpec, email_key
-from .members.validation import validate_member
+from .members.validation import organization_required, validate_member
 from .model import ConfigModel
 from .problems import InvalidConfig, Problem, one_of, problems_from
 from .roles.body import put_body
@@ -108,13 +108,6 @@ def load_stack_file(path: str | Path) -> StackConfig:
 # ---------------------------------------------------------------- checking and rendering
 
 ORGANIZATION_PLACEHOLDER = "<cloud.organizationId>"
-
-
-def organization_required(organization_id: str | None) -> list[Problem]:
-    """Members need the organization they belong to."""
-    if organization_id:
-        return []
-    return [Problem("cloud.organizationId", "is required when members are declared")]
 
 
 def validate_stack(config: StackConfig, target: KibanaTarget) -> list[Problem]:

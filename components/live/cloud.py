@@ -15,14 +15,9 @@ from dataclasses import replace
 from functools import partial
 from typing import Any, Self
 
-from ..clients import (
-    CloudClient,
-    CloudConnection,
-    InvalidRequest,
-    NotFound,
-    RetryPolicy,
-    UnauthorizedRoleAssignments,
-)
+from ..clients.cloud import CloudClient
+from ..clients.connection import CloudConnection, RetryPolicy
+from ..clients.errors import InvalidRequest, NotFound, UnauthorizedRoleAssignments
 from ..core.members.atoms import AssignmentChange, Atom, to_api
 from ..core.members.roster import LiveMember, Roster, roster_of
 from ..core.members.spec import CloudSettings

@@ -14,7 +14,9 @@ from collections.abc import Hashable, Mapping
 from functools import partial
 from typing import Any, Self
 
-from ..clients import ApiError, ConnectionFailed, KibanaClient, KibanaConnection, RetryPolicy
+from ..clients.connection import KibanaConnection, RetryPolicy
+from ..clients.errors import ApiError, ConnectionFailed
+from ..clients.kibana import KibanaClient
 from ..core.problems import Problem, errors
 from ..core.roles.body import is_reserved
 from ..core.roles.privileges import live_problems

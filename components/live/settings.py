@@ -14,18 +14,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ..clients.connection import DEFAULT_CLOUD_URL, CloudConnection, KibanaConnection
-from ..core.members.spec import CloudSettings
 from ..core.problems import problems_from
-from ..core.target import KibanaSettings
 from .errors import MissingSetting, SetupError
 
+if TYPE_CHECKING:  # each provider imports only its own service's settings
+    from ..core.members.spec import CloudSettings
+    from ..core.target import KibanaSettings
+
 Lookup = Callable[[str], Any]
+Section = TypeVar("Section", bound=BaseModel)
 
 
 class _FromEnvironment(BaseSettings):
@@ -131,7 +134,7 @@ def lookup_from(config: Any) -> Lookup:
     return get
 
 
-def section(model: type[KibanaSettings] | type[CloudSettings], key: str, raw: Any) -> Any:
+def section(model: type[Section], key: str, raw: Any) -> Section:
     """``elastic-access:<key>`` parsed as ``model``; ``SetupError`` naming each mistake."""
     try:
         return model.model_validate(raw or {})

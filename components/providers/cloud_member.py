@@ -20,14 +20,13 @@ from pulumi.dynamic import (
 )
 from pydantic import ValidationError
 
-from ..clients import ApiError, ConnectionFailed
+from ..clients.errors import ApiError, ConnectionFailed
 from ..core.members.atoms import as_dicts, from_dicts, member_atoms
 from ..core.members.decisions import decide_member, removal_refusal
 from ..core.members.roster import LiveMember
 from ..core.members.spec import EMAIL, CloudSettings, MemberSpec, email_key
-from ..core.members.validation import validate_member
+from ..core.members.validation import organization_required, validate_member
 from ..core.problems import Problem, errors, problems_from
-from ..core.stack import organization_required
 from ..live.cloud import AlreadyBelongs
 from ..live.errors import Refused
 from .cloud import CloudProvider

@@ -20,7 +20,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ..clients import ApiError
+from ..clients.errors import ApiError
 from ..core.members.decisions import removal_refusal, undeclared
 from ..live.errors import Refused
 from .cloud import CloudProvider

@@ -20,7 +20,7 @@ from pulumi.dynamic import (
 )
 from pydantic import ValidationError
 
-from ..clients import Conflict
+from ..clients.errors import Conflict
 from ..core.problems import problems_from
 from ..core.roles.body import Body, normalise, put_body, same_role
 from ..core.roles.expand import render

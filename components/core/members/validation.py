@@ -72,3 +72,10 @@ def _grant_problems(
     else:
         reason = f"{role!r} is not a role of {kind}"
     return [Problem(path, f"{reason}; {one_of(allowed)}")]
+
+
+def organization_required(organization_id: str | None) -> list[Problem]:
+    """Members need the organization they belong to."""
+    if organization_id:
+        return []
+    return [Problem("cloud.organizationId", "is required when members are declared")]
