@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from ..es_privileges import CLUSTER_PRIVILEGES, INDEX_PRIVILEGES
 from ..feature_catalog import (
     BY_ID,
+    PRIMARY,
     Feature,
     features_for,
     is_deprecated,
@@ -110,6 +111,24 @@ def _deprecated(feature: Feature, target: KibanaTarget) -> str:
     current = successor(feature, target)
     replacement = f"; use {current.id}" if current else ""
     return f"feature {feature.id} is deprecated in {target}{replacement}"
+
+
+def sub_feature_problems(
+    chosen: Iterable[str], feature: Feature, path: str, target: KibanaTarget
+) -> Iterator[Problem]:
+    """Names in ``chosen`` (``allow`` or ``deny`` at ``path``) that are not sub-feature
+    privileges of ``feature`` in the target."""
+    subs = {s.id for s in sub_features_of(feature, target)}
+    for i, privilege in enumerate(chosen):
+        if privilege not in subs:
+            yield Problem(f"{path}[{i}]", unknown_sub_feature(privilege, feature, target))
+
+
+def base_privilege_problems(names: Iterable[str], path: str) -> Iterator[Problem]:
+    """Base privileges other than ``all`` and ``read`` (Kibana's only two)."""
+    for i, base in enumerate(names):
+        if base not in PRIMARY:
+            yield Problem(f"{path}[{i}]", f"{base!r} is not a base privilege; {one_of(PRIMARY)}")
 
 
 def unknown_sub_feature(privilege: str, feature: Feature, target: KibanaTarget) -> str:

@@ -6,11 +6,10 @@ Three kinds of rules, each message naming the config field path:
   base XOR feature, spaces, id patterns, ``_`` metadata keys, reserved names, name length.
   Messages quote Kibana's where Kibana has one.
 * Serverless rules: no ``run_as``, ``remote_indices``, ``remote_cluster``; no Stack cases.
-* Catalog rules for the features the catalog fully knows (Cases, Connectors, alert-bearing
-  features): unknown privilege or sub-feature, a sub-feature the target release does not have,
-  a feature the target does not register. Deprecated ids give a warning naming the
-  replacement. Other feature ids are at most a warning offline; the live privileges check
-  decides them (Kibana itself stores unknown ids silently and grants nothing).
+* Which privilege names are valid (feature, sub-feature, base and Elasticsearch privileges)
+  is decided in ``privileges``; this module applies it to every place a role names one.
+
+``missing_spaces`` is the one rule that needs the live Kibana's list of spaces.
 """
 
 from __future__ import annotations
@@ -23,19 +22,22 @@ from typing import Any
 from ..es_privileges import CLUSTER_PRIVILEGES, INDEX_PRIVILEGES
 from ..feature_catalog import (
     CONNECTORS,
-    PRIMARY,
     REQUIRE_ALL_SPACES,
     Feature,
     Solution,
     alert_features,
     cases_feature,
-    sub_features_of,
 )
 from ..problems import Problem, one_of
 from ..versions import KibanaTarget, Version
 from .body import ALL_SPACES
 from .expand import shorthand_features
-from .privileges import es_privilege_problems, feature_privilege_problems, unknown_sub_feature
+from .privileges import (
+    base_privilege_problems,
+    es_privilege_problems,
+    feature_privilege_problems,
+    sub_feature_problems,
+)
 from .spec import CustomisedAccess, KibanaEntry, RoleSpec
 
 # Elasticsearch built-in roles (ReservedRolesStore; docs "Built-in roles").
@@ -78,7 +80,6 @@ RESERVED_ROLE_NAMES = frozenset(
 MAX_NAME_LENGTH = 507  # Elasticsearch native realm (NativeRealmValidationUtil)
 SERVERLESS_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9._-]*$")
 SPACE_ID = re.compile(r"^[a-z0-9_-]+$")
-BASE_PRIVILEGES = PRIMARY
 
 # Release gates of body fields (terraform-provider-elasticstack models.go; Kibana PR #182377).
 FIELD_SINCE = {
@@ -185,7 +186,6 @@ def _no_cases_reason(solution: Solution, target: KibanaTarget) -> str:
 def _access_problems(
     access: CustomisedAccess, feature: Feature, path: str, target: KibanaTarget
 ) -> Iterator[Problem]:
-    subs = [s.id for s in sub_features_of(feature, target)]
     if access.allow and access.access == "all":
         yield Problem(
             f"{path}.allow",
@@ -197,11 +197,7 @@ def _access_problems(
             f"{path}.deny", "has no effect with access: read, which includes no sub-feature"
         )
     for field, chosen in (("allow", access.allow), ("deny", access.deny)):
-        for i, privilege in enumerate(chosen):
-            if privilege not in subs:
-                yield Problem(
-                    f"{path}.{field}[{i}]", unknown_sub_feature(privilege, feature, target)
-                )
+        yield from sub_feature_problems(chosen, feature, f"{path}.{field}", target)
     both = sorted(set(access.allow) & set(access.deny))
     if both:
         yield Problem(path, f"{', '.join(both)} is both allowed and denied")
@@ -219,11 +215,7 @@ def _entry_problems(entry: KibanaEntry, path: str, target: KibanaTarget) -> Iter
         yield Problem(
             path, "definition of [feature] isn't allowed when non-empty [base] is defined."
         )
-    for i, base in enumerate(entry.base):
-        if base not in BASE_PRIVILEGES:
-            yield Problem(
-                f"{path}.base[{i}]", f"{base!r} is not a base privilege; {one_of(PRIMARY)}"
-            )
+    yield from base_privilege_problems(entry.base, f"{path}.base")
     for feature_id, privileges in entry.feature.items():
         yield from feature_privilege_problems(
             feature_id, privileges, f"{path}.feature.{feature_id}", target
