@@ -20,6 +20,8 @@ COMMANDS = (render, validate, import_roles, report_command)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``elastic-access`` argument parser: one sub-command per module of this package, plus
+    ``sandbox``."""
     parser = argparse.ArgumentParser(
         prog="elastic-access",
         description="Kibana roles and Elastic Cloud organization members as code.",

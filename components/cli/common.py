@@ -38,6 +38,8 @@ class UsageError(CommandFailed):
 
 
 def add_config_arguments(parser: argparse.ArgumentParser, *, target: bool = True) -> None:
+    """``--stack`` or ``--config`` (one is required) and, with ``target``, ``--kibana-version`` and
+    ``--flavor``."""
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--stack", metavar="NAME", help="read stacks/Pulumi.NAME.yaml")
     source.add_argument("--config", metavar="FILE", help="read a Pulumi stack config file")
@@ -64,6 +66,8 @@ def project_root(start: Path | None = None) -> Path:
 
 
 def config_path(args: argparse.Namespace) -> Path:
+    """The stack file ``--config`` names, else ``stacks/Pulumi.<--stack>.yaml`` of the project;
+    ``UsageError`` when there is none."""
     if args.config:
         path = Path(args.config)
     else:
@@ -79,6 +83,8 @@ def load(args: argparse.Namespace) -> StackConfig:
 
 
 def target(args: argparse.Namespace, config: StackConfig) -> KibanaTarget:
+    """The Kibana the command renders for (``core.target.configured_target``); ``UsageError`` for
+    an unknown version or flavor."""
     try:
         return configured_target(config.kibana, args.kibana_version, args.flavor)
     except ValueError as error:

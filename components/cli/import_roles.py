@@ -27,6 +27,7 @@ Elastic Cloud cannot be reached or refuses the credentials.
 
 
 def add_parser(commands: Any) -> None:
+    """Register ``import`` and its options."""
     parser = commands.add_parser(
         "import",
         help="print existing Kibana roles (and Cloud members) as elastic-access config YAML",
@@ -74,6 +75,7 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Print the imported config YAML to stdout (notes to stderr); exit status 0."""
     sys.stdout.write(_import(args))
     return 0
 

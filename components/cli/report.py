@@ -64,6 +64,7 @@ MEMBER_COLUMNS = ("Member", "Organization", "Deployments", "Projects")
 
 
 def add_parser(commands: Any) -> None:
+    """Register ``report`` and its options."""
     parser = commands.add_parser(
         "report",
         help="who can do what with Cases, Connectors and alerts; who holds which Cloud roles",
@@ -81,6 +82,7 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Write the report to stdout or ``--output``; exit status 0."""
     config, chosen = load_renderable(args)
     text = FORMATS[args.format](build_report(config, chosen))
     if args.output:

@@ -20,6 +20,7 @@ PROBLEMS = 1
 
 
 def add_parser(commands: Any) -> None:
+    """Register ``validate`` and its options."""
     parser = commands.add_parser(
         "validate",
         help="check the config against the feature and role catalogs",
@@ -40,6 +41,8 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Print every problem (and ``ok: ...`` when there is no error); exit status 0, or 1 when the
+    config has errors."""
     config, chosen = load_targeted(args, invalid=PROBLEMS)
     live: list[Problem] = []
     if getattr(args, "live", False):

@@ -31,19 +31,29 @@ class Connection(Protocol):
     """What the HTTP layer needs from a connection (both connection classes provide it)."""
 
     @property
-    def url(self) -> str: ...
+    def url(self) -> str:
+        """The service's base URL (``https://host:port`` and any base path)."""
+        ...
 
     @property
-    def ca_cert(self) -> str | None: ...
+    def ca_cert(self) -> str | None:
+        """The path of a PEM bundle that signs the server certificate, or None."""
+        ...
 
     @property
-    def insecure(self) -> bool: ...
+    def insecure(self) -> bool:
+        """True to skip TLS verification (throwaway test servers only)."""
+        ...
 
     @property
-    def connect_timeout(self) -> float: ...
+    def connect_timeout(self) -> float:
+        """Seconds to wait for a connection."""
+        ...
 
     @property
-    def read_timeout(self) -> float: ...
+    def read_timeout(self) -> float:
+        """Seconds to wait for each read of the answer."""
+        ...
 
     def authorization(self) -> str | None:
         """The ``Authorization`` header value, or None to send none."""

@@ -83,6 +83,8 @@ class Feature:
 
     @property
     def fully_known(self) -> bool:
+        """Whether the catalog knows every privilege of this feature (Cases, Connectors, alert-
+        bearing features): then validation refuses what it does not list."""
         return self.role != "other"
 
 
@@ -386,6 +388,7 @@ def is_registered(feature: Feature, target: KibanaTarget) -> bool:
 
 
 def is_deprecated(feature: Feature, target: KibanaTarget) -> bool:
+    """Whether the target deprecates this feature (serverless deprecates every superseded one)."""
     if feature.deprecated_since is None:
         return False
     return target.serverless or feature.deprecated_since <= target.version

@@ -118,6 +118,7 @@ class Report:
     spaces: tuple[str, ...] = field(default=())
 
     def rows_in(self, space: str) -> list[SpaceAccess]:
+        """The rows of one space (``*``: all spaces; empty: roles without Kibana privileges)."""
         return [r for r in self.rows if r.space == space]
 
 

@@ -58,6 +58,7 @@ class LiveCloud:
 
     @property
     def client(self) -> CloudClient:
+        """The Elastic Cloud client; ``SetupError`` saying what to set when no key is configured."""
         if self._client is None:
             raise SetupError(f"no Elastic Cloud to talk to: {self.missing}")
         return self._client

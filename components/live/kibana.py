@@ -62,6 +62,7 @@ class LiveKibana:
 
     @property
     def client(self) -> KibanaClient:
+        """The Kibana client; ``SetupError`` saying what to set when no URL is configured."""
         if self._client is None:
             raise SetupError(f"no Kibana to talk to: {self._missing}")
         return self._client

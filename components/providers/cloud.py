@@ -14,4 +14,6 @@ class CloudProvider(ResourceProvider):
     _live: LiveCloud
 
     def configure(self, req: ConfigureRequest) -> None:
+        """Build (or join) the process's view of the organization from the stack config and
+        environment."""
         self._live = cloud_from_config(req.config)

@@ -55,6 +55,8 @@ class CloudMemberProvider(CloudProvider):
     # ------------------------------------------------------------ check
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Refuse an invalid member (field path and what is allowed) and, against the live
+        organization, a change that may not run; add ``assignments``."""
         if has_unknown(news):
             return CheckResult(news, [])  # checked again by up, once every value is known
         email = str(news.get("email") or "")
@@ -95,6 +97,8 @@ class CloudMemberProvider(CloudProvider):
     # ------------------------------------------------------------ diff
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Replace on another email or organization; update when the atoms or protection change, or
+        the invitation expired."""
         replaces = []
         if email_key(str(olds.get("email", ""))) != email_key(str(news.get("email", ""))):
             replaces.append("email")
@@ -114,10 +118,12 @@ class CloudMemberProvider(CloudProvider):
     # ------------------------------------------------------------ create / update
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        """Invite the member, or bring an existing one to the config."""
         live = self._converge(props)
         return CreateResult(live.email, _outputs(props, live))
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Change the member's roles (smallest change), or re-invite."""
         return UpdateResult(_outputs(news, self._converge(news)))
 
     def _converge(self, props: dict[str, Any]) -> LiveMember:
@@ -157,6 +163,8 @@ class CloudMemberProvider(CloudProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         # On import (``import_`` option) only the id is known: the stack's organization applies.
+        """The live member (refresh); its live atoms become the inputs, so preview shows live ->
+        declared."""
         organization = props.get("organizationId") or self._live.settings.organization_id
         props = {"email": id_, **props, "organizationId": organization}
         live = self._live.member(str(organization), id_)

@@ -31,6 +31,7 @@ class CloudRosterProvider(CloudProvider):
     """Removes the organization's undeclared members and invitations."""
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """List the organization and put whom ``up`` would remove into ``undeclared``."""
         if not news.get("organizationId"):
             required = "cloud.organizationId: is required in authoritative mode"
             failure = CheckFailure("cloud", required)
@@ -50,6 +51,7 @@ class CloudRosterProvider(CloudProvider):
         return undeclared(roster, props.get("declared") or (), props.get("protect") or ())
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Changes when someone is undeclared, or the declared or protected emails change."""
         if str(olds.get("organizationId")) != str(news.get("organizationId")):
             return DiffResult(changes=True, replaces=["organizationId"])
         changed = bool(news.get("undeclared")) or any(
@@ -58,9 +60,11 @@ class CloudRosterProvider(CloudProvider):
         return DiffResult(changes=changed, replaces=[])
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        """Remove the undeclared members and invitations."""
         return CreateResult(str(props["organizationId"]), self._remove_undeclared(props))
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Remove the undeclared members and invitations."""
         return UpdateResult(self._remove_undeclared(news))
 
     def _remove_undeclared(self, props: dict[str, Any]) -> dict[str, Any]:
@@ -78,6 +82,7 @@ class CloudRosterProvider(CloudProvider):
         return {**{k: props.get(k) for k in ROSTER_INPUTS}, "undeclared": [], "removed": removed}
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Who is undeclared now (refresh)."""
         outs = {**props, "undeclared": self._undeclared(props)}
         inputs = {k: props.get(k) for k in ROSTER_INPUTS if k != "undeclared"}
         return ReadResult(id_=id_, outs=outs, inputs=inputs)

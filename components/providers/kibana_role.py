@@ -55,9 +55,12 @@ class KibanaRoleProvider(ResourceProvider):
     _live: LiveKibana
 
     def configure(self, req: ConfigureRequest) -> None:
+        """Build the process's view of Kibana from the stack config and environment."""
         self._live = kibana_from_config(req.config)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Refuse an invalid role (field path and what is allowed, checked against the live Kibana
+        when reachable); add the rendered ``body``."""
         if has_unknown(news):
             return CheckResult(news, [])  # checked again by up, once every value is known
         name = str(news.get("name") or "")
@@ -73,6 +76,7 @@ class KibanaRoleProvider(ResourceProvider):
         return CheckResult(news, [CheckFailure("role", str(p)) for p in problems])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Replace on another name; update when the rendered body differs from the saved one."""
         if olds.get("name") != news.get("name"):
             # Another role name: create the new role before deleting the old, so nobody who
             # holds both is without access in between.
@@ -81,6 +85,8 @@ class KibanaRoleProvider(ResourceProvider):
         return DiffResult(changes=desired != olds.get("body"), replaces=[])
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        """``PUT ?createOnly=true`` (a full PUT with ``adopt``); a role that exists already is
+        taken over only when equal."""
         name, adopt = str(props["name"]), bool(props.get("adopt"))
         target = self._live.target()
         body = put_body(render(_spec(props), target), normalised=True)
@@ -106,12 +112,14 @@ class KibanaRoleProvider(ResourceProvider):
             ) from None
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """A full PUT of the rendered body."""
         target = self._live.target()
         body = put_body(render(_spec(news), target), normalised=True)
         self._live.put_role(str(news["name"]), body, create_only=False)
         return UpdateResult(_outputs(news, body, target))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """The live role, normalised (refresh); a changed role's config becomes the inputs."""
         live, target = self._live.role_and_target(id_, props)
         if live is None:
             return ReadResult(id_="", outs={})
@@ -124,6 +132,7 @@ class KibanaRoleProvider(ResourceProvider):
         return ReadResult(id_=id_, outs=_outputs(inputs, live, target), inputs=inputs)
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        """DELETE the role (gone already counts as done); reserved roles are refused."""
         refuse_reserved(id_, self._live.role(id_))
         self._live.delete_role(id_)
 

@@ -35,6 +35,8 @@ class Atom:
     application_roles: tuple[str, ...] | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        """``{scope, role, target, type?, applicationRoles?}``: the atom as Pulumi outputs and
+        reports show it."""
         out: dict[str, Any] = {"scope": self.scope, "role": self.role_id, "target": self.target}
         if self.project_type:
             out["type"] = self.project_type
@@ -44,6 +46,7 @@ class Atom:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Atom:
+        """The atom ``as_dict`` wrote (``KeyError`` when scope, role or target is missing)."""
         roles = data.get("applicationRoles")
         return cls(
             scope=data["scope"],
@@ -54,6 +57,7 @@ class Atom:
         )
 
     def describe(self) -> str:
+        """``<role> on <where>`` in words (``deployment-viewer on all deployments``)."""
         where = {
             "organization": "the organization",
             "deployment": "all deployments" if self.target == ALL else f"deployment {self.target}",
@@ -179,6 +183,7 @@ def as_dicts(atoms: Iterable[Atom]) -> list[dict[str, Any]]:
 
 
 def from_dicts(items: Iterable[Mapping[str, Any]] | None) -> Atoms:
+    """The atoms of ``as_dicts`` output (None: no atom)."""
     return frozenset(Atom.from_dict(item) for item in items or ())
 
 
@@ -194,6 +199,7 @@ class AssignmentChange:
 
     @property
     def empty(self) -> bool:
+        """Whether nothing is added or removed."""
         return not self.added and not self.removed
 
 
@@ -204,4 +210,5 @@ def plan_change(current: Iterable[Atom], desired: Iterable[Atom]) -> AssignmentC
 
 
 def is_organization_admin(atoms: Iterable[Atom]) -> bool:
+    """Whether the atoms grant ``organization-admin``."""
     return any(a.scope == "organization" and a.role_id == ORGANIZATION_ADMIN for a in atoms)

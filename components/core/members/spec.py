@@ -44,11 +44,16 @@ GrantSpec = Annotated[RoleGrant, BeforeValidator(_role_shorthand)]
 
 
 class DeploymentRoles(ConfigModel):
+    """``deployments``: one role for ``all`` deployments, or roles per deployment id (not both)."""
+
     all: GrantSpec | None = None
     deployments: dict[str, GrantSpec] | None = None
 
 
 class ProjectRoles(ConfigModel):
+    """``projects.<type>``: one role for ``all`` projects of the type, or roles per project id
+    (never both)."""
+
     all: GrantSpec | None = None
     projects: dict[str, GrantSpec] | None = None
 

@@ -51,6 +51,10 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
 def feature_privilege_problems(
     feature_id: str, privileges: list[str], path: str, target: KibanaTarget
 ) -> Iterator[Problem]:
+    """Problems of one ``feature: {id: [privileges]}`` entry at ``path``: an id or privilege of the
+    wrong shape, a feature the target does not register (an error for a feature the catalog
+    fully knows, else a warning), a deprecated feature (a warning naming its successor), a
+    privilege the feature does not have in the target."""
     if not FEATURE_ID.match(feature_id):
         yield Problem(path, "only a-z, A-Z, 0-9, '_', and '-' are allowed")
         return

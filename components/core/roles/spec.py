@@ -38,6 +38,8 @@ class CustomisedAccess(ConfigModel):
 
     @property
     def customised(self) -> bool:
+        """Whether sub-feature privileges are added or removed (then the grant is ``minimal_*``
+        plus sub-features)."""
         return bool(self.allow or self.deny)
 
 
@@ -45,11 +47,16 @@ AccessSpec = Annotated[CustomisedAccess, BeforeValidator(_access_shorthand)]
 
 
 class FieldSecurity(ConfigModel):
+    """Field-level security of an index entry: fields granted and excepted."""
+
     grant: list[str] | None = None
     except_: list[str] | None = Field(default=None, alias="except")
 
 
 class IndexPrivileges(ConfigModel):
+    """``elasticsearch.indices[]``: index name patterns, privileges, and optional field and
+    document level security."""
+
     names: list[str] = Field(min_length=1, max_length=100)
     privileges: list[str] = Field(min_length=1, max_length=100)
     field_security: FieldSecurity | None = None
@@ -58,15 +65,21 @@ class IndexPrivileges(ConfigModel):
 
 
 class RemoteIndexPrivileges(IndexPrivileges):
+    """``elasticsearch.remote_indices[]``: an index entry on remote clusters (8.10+)."""
+
     clusters: list[str] = Field(min_length=1, max_length=100)
 
 
 class RemoteClusterPrivileges(ConfigModel):
+    """``elasticsearch.remote_cluster[]``: cluster privileges on remote clusters (8.15+)."""
+
     privileges: list[str] = Field(min_length=1, max_length=100)
     clusters: list[str] = Field(min_length=1, max_length=100)
 
 
 class ElasticsearchPrivileges(ConfigModel):
+    """``elasticsearch``: the role's Elasticsearch part, as the role API takes it."""
+
     cluster: list[str] = Field(default_factory=list, max_length=100)
     indices: list[IndexPrivileges] = Field(default_factory=list, max_length=1000)
     remote_indices: list[RemoteIndexPrivileges] = Field(default_factory=list, max_length=1000)
