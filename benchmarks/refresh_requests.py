@@ -11,10 +11,9 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from benchmarks.deployments import KEY, WORKERS, config
+from benchmarks.deployments import KEY, config, deployment
 from sandbox.controls import Controls
 from sandbox.server import Sandbox
-from tests.support.deploy import Deployment
 
 
 def run(count: int) -> None:
@@ -27,18 +26,10 @@ def run(count: int) -> None:
         stack_config["cloud"]["authoritative"] = True
         stack_config["cloud"]["protect"] = ["owner@sandbox.example"]
 
-        def stack() -> Deployment:
-            return Deployment(
-                stack_config,
-                Path(tmp) / "state.json",
-                secrets={"kibanaApiKey": KEY, "cloudApiKey": KEY},
-                parallel=WORKERS,
-                save_each_step=False,
-            )
-
-        stack().up()
+        state = Path(tmp) / "state.json"
+        deployment(stack_config, state).up()
         before = len(controls.requests())
-        stack().refresh()
+        deployment(stack_config, state).refresh()
         served = controls.requests()[before:]
         counted = Counter(
             f"{r['method']} {r['path'].rsplit('/', 1)[-1] or r['path']}"

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import partial
-from typing import Any, Self
+from typing import Any
 
 from ..clients.cloud import CloudClient
 from ..clients.connection import CloudConnection, RetryPolicy
@@ -22,7 +22,8 @@ from ..core.members.atoms import AssignmentChange, Atom, to_api
 from ..core.members.roster import LiveMember, Roster, roster_of
 from ..core.members.spec import CloudSettings
 from .cache import FetchedOnce, together
-from .errors import MissingSetting, Refused, SetupError
+from .errors import MissingSetting, Refused
+from .service import LiveService
 from .settings import cloud_connection, lookup_from, section
 
 ALREADY_BELONGS = "organization.user_organization_already_belongs"
@@ -36,8 +37,10 @@ class AlreadyBelongs(Exception):
         super().__init__(email)
 
 
-class LiveCloud:
+class LiveCloud(LiveService[CloudClient]):
     """One Elastic Cloud API (or none: ``missing`` then says what to configure)."""
+
+    service = "Elastic Cloud"
 
     def __init__(
         self,
@@ -47,32 +50,8 @@ class LiveCloud:
         retry: RetryPolicy | None = None,
     ) -> None:
         self.settings = settings
-        self._client = CloudClient(connection, retry=retry) if connection else None
-        self.missing = missing
+        super().__init__(CloudClient(connection, retry=retry) if connection else None, missing)
         self._rosters: FetchedOnce[str, Roster] = FetchedOnce()
-
-    @property
-    def reachable_config(self) -> bool:
-        """Whether an API key is configured (not whether Elastic Cloud answers)."""
-        return self._client is not None
-
-    @property
-    def client(self) -> CloudClient:
-        """The Elastic Cloud client; ``SetupError`` saying what to set when no key is configured."""
-        if self._client is None:
-            raise SetupError(f"no Elastic Cloud to talk to: {self.missing}")
-        return self._client
-
-    def close(self) -> None:
-        """Release the client's connections."""
-        if self._client is not None:
-            self._client.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
 
     # ------------------------------------------------------------ reads
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Hashable, Mapping
 from functools import partial
-from typing import Any, Self
+from typing import Any
 
 from ..clients.connection import KibanaConnection, RetryPolicy
 from ..clients.errors import ApiError, ConnectionFailed
@@ -32,13 +32,16 @@ from ..core.target import (
 from ..core.versions import KibanaTarget
 from .cache import FetchedOnce, together
 from .errors import MissingSetting, Refused, SetupError
+from .service import LiveService
 from .settings import kibana_connection, lookup_from, section
 
 Role = dict[str, Any]
 
 
-class LiveKibana:
+class LiveKibana(LiveService[KibanaClient]):
     """One Kibana (or none: ``missing`` then says what to configure)."""
+
+    service = "Kibana"
 
     def __init__(
         self,
@@ -48,35 +51,11 @@ class LiveKibana:
         retry: RetryPolicy | None = None,
     ) -> None:
         self.settings = settings
-        self._client = KibanaClient(connection, retry=retry) if connection else None
+        super().__init__(KibanaClient(connection, retry=retry) if connection else None, missing)
         self._url = connection.url if connection else "Kibana"
-        self._missing = missing
         self._fetched: FetchedOnce[Hashable, Any] = FetchedOnce()
         self._roles_lock = threading.Lock()
         self._stale: set[str] = set()
-
-    @property
-    def reachable_config(self) -> bool:
-        """Whether a URL and credentials are configured (not whether Kibana answers)."""
-        return self._client is not None
-
-    @property
-    def client(self) -> KibanaClient:
-        """The Kibana client; ``SetupError`` saying what to set when no URL is configured."""
-        if self._client is None:
-            raise SetupError(f"no Kibana to talk to: {self._missing}")
-        return self._client
-
-    def close(self) -> None:
-        """Release the client's connections."""
-        if self._client is not None:
-            self._client.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
 
     # ------------------------------------------------------------ target
 

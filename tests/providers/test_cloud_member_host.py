@@ -61,6 +61,15 @@ def up(host: ProviderHost, email: str, member: dict[str, Any], olds: Any = None,
     return checked, host.update(MEMBER, email, email, olds, checked), True
 
 
+def list_requests(controls: Controls) -> tuple[int, int]:
+    """How many times the organization's members and its invitations were listed so far."""
+    organization = f"/api/v1/organizations/{ORG}"
+    return (
+        count(controls, "GET", f"{organization}/members"),
+        count(controls, "GET", f"{organization}/invitations"),
+    )
+
+
 def assignment_writes(controls: Controls, method: str) -> list[dict[str, Any]]:
     return [
         r
@@ -245,14 +254,12 @@ def test_refreshing_many_members_costs_two_list_requests(
     emails = [f"user{i}@example.com" for i in range(6)]
     with cloud_host(sandbox) as host:
         created = {e: up(host, e, {"organization": "billing-admin"})[1] for e in emails}
-    before_members = count(cloud_controls, "GET", f"/api/v1/organizations/{ORG}/members")
-    before_invites = count(cloud_controls, "GET", f"/api/v1/organizations/{ORG}/invitations")
+    before = list_requests(cloud_controls)
     with cloud_host(sandbox) as host:
         for email in emails:
             assert host.read(MEMBER, email, email, created[email])[1]["status"] == "pending"
-    members = count(cloud_controls, "GET", f"/api/v1/organizations/{ORG}/members")
-    invites = count(cloud_controls, "GET", f"/api/v1/organizations/{ORG}/invitations")
-    assert (members - before_members, invites - before_invites) == (1, 1)
+    after = list_requests(cloud_controls)
+    assert (after[0] - before[0], after[1] - before[1]) == (1, 1)
 
 
 def test_no_credential_or_token_in_outputs() -> None:
@@ -337,18 +344,10 @@ def test_an_authoritative_refresh_lists_members_and_invitations_once_for_both_pr
         "protect": ["owner@sandbox.example"],
         "undeclared": [],
     }
-    members_path = f"/api/v1/organizations/{ORG}/members"
-    invitations_path = f"/api/v1/organizations/{ORG}/invitations"
-    before = (
-        count(cloud_controls, "GET", members_path),
-        count(cloud_controls, "GET", invitations_path),
-    )
+    before = list_requests(cloud_controls)
     with cloud_host(sandbox) as host:
         for email in emails:
             host.read(MEMBER, email, email, created[email])
         assert host.read(ROSTER, "organization-roster", ORG, roster)[1]["undeclared"] == []
-    after = (
-        count(cloud_controls, "GET", members_path),
-        count(cloud_controls, "GET", invitations_path),
-    )
+    after = list_requests(cloud_controls)
     assert (after[0] - before[0], after[1] - before[1]) == (1, 1)
