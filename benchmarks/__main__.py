@@ -15,6 +15,7 @@ BENCHMARKS = (
     "requests_cpu",
     "host_imports",
     "refresh_requests",
+    "roster_writes",
     "deployments",
 )
 
