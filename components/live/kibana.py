@@ -10,7 +10,7 @@ again.
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
@@ -53,7 +53,9 @@ class LiveKibana(LiveService[KibanaClient]):
         self.settings = settings
         super().__init__(KibanaClient(connection, retry=retry) if connection else None, missing)
         self._url = connection.url if connection else "Kibana"
-        self._fetched: FetchedOnce[Hashable, Any] = FetchedOnce()
+        self._targets: FetchedOnce[tuple[str | None, str | None], KibanaTarget] = FetchedOnce()
+        self._privileges: FetchedOnce[bool, Privileges] = FetchedOnce()
+        self._lists: FetchedOnce[str, Any] = FetchedOnce()  # the role list, the space ids
         self._roles_lock = threading.Lock()
         self._stale: set[str] = set()
 
@@ -68,16 +70,17 @@ class LiveKibana(LiveService[KibanaClient]):
         on serverless the project type from its features."""
 
         def fetch() -> KibanaTarget:
-            chosen = (version, flavor)
             if version is None or flavor is None:
                 status = self.client.status()
                 chosen = (version or status.version, flavor or status.flavor)
+            else:
+                chosen = (version, flavor)
             try:
-                return target_from_status(*chosen, self.privileges)  # type: ignore[arg-type]
+                return target_from_status(*chosen, self.privileges)
             except ValueError as error:  # a version or flavor given that is none
                 raise SetupError(str(error)) from None
 
-        return self._fetched.get(("target", version, flavor), fetch)  # type: ignore[no-any-return]
+        return self._targets.get((version, flavor), fetch)
 
     def target_or(self, recorded: Mapping[str, Any]) -> KibanaTarget:
         """The live target, or the one recorded in a resource's outputs when Kibana is down."""
@@ -101,16 +104,17 @@ class LiveKibana(LiveService[KibanaClient]):
 
     def privileges(self, *, respect_license_level: bool = True) -> Privileges:
         """``GET /api/security/privileges`` (once per process and license flag)."""
-        key = f"privileges:{respect_license_level}"
-        return self._fetched.get(  # type: ignore[no-any-return]
-            key, lambda: self.client.privileges(respect_license_level=respect_license_level)
+        return self._privileges.get(
+            respect_license_level,
+            lambda: self.client.privileges(respect_license_level=respect_license_level),
         )
 
     def space_ids(self) -> set[str]:
         """The ids of the spaces the credential can see."""
-        return self._fetched.get(  # type: ignore[no-any-return]
+        spaces: set[str] = self._lists.get(
             "spaces", lambda: {str(space.get("id")) for space in self.client.spaces()}
         )
+        return spaces
 
     # ------------------------------------------------------------ the checks of one role
 
@@ -147,9 +151,10 @@ class LiveKibana(LiveService[KibanaClient]):
     # ------------------------------------------------------------ roles
 
     def _role_list(self) -> dict[str, Role]:
-        return self._fetched.get(  # type: ignore[no-any-return]
+        roles: dict[str, Role] = self._lists.get(
             "roles", lambda: {r["name"]: r for r in self.client.list_roles() if "name" in r}
         )
+        return roles
 
     def role(self, name: str) -> Role | None:
         """The live role, from the one list call of this process (re-read alone if written)."""
