@@ -8,7 +8,7 @@ Pure: built from the ``GET members`` and ``GET invitations`` payloads. Emails ar
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import ItemsView, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -57,6 +57,11 @@ class Roster(Mapping[str, LiveMember]):
 
     def __len__(self) -> int:
         return len(self._by_email)
+
+    def items(self) -> ItemsView[str, LiveMember]:
+        """A snapshot of ``(email, standing)`` pairs (safe while others write)."""
+        with self._lock:
+            return dict(self._by_email).items()
 
     def __repr__(self) -> str:
         return f"Roster({len(self)} members and invitations)"
