@@ -33,14 +33,11 @@ several threads.
 
 from __future__ import annotations
 
-import email.utils
 import logging
-import math
 import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import partial
 from http.cookiejar import DefaultCookiePolicy
 from importlib import metadata
@@ -51,7 +48,8 @@ from urllib.parse import urlsplit
 import requests
 import requests.auth
 from tenacity import RetryCallState, Retrying, retry_if_exception
-from urllib3.exceptions import MaxRetryError, NewConnectionError
+from urllib3 import Retry
+from urllib3.exceptions import InvalidHeader, MaxRetryError, NewConnectionError
 
 from components.clients.connection import Connection, RetryPolicy
 from components.clients.errors import (
@@ -81,6 +79,7 @@ _RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
 _MAX_DETAIL = 1000
 _REDACTED = "[REDACTED]"
+_RETRY_AFTER = Retry(0)  # only for its Retry-After parser
 _TLS_HINT = (
     "TLS verification failed: set caCert to the PEM bundle of the CA that signed the server "
     "certificate (insecure: true only for a throwaway test server)."
@@ -502,20 +501,14 @@ def _cloud_message(item: Mapping[str, Any]) -> str:
 
 
 def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date."""
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date, RFC 9110
+    section 10.2.3, as urllib3 reads it), or None when there is none or it is malformed."""
     if not value or not value.strip():
         return None
     try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - datetime.now(UTC)).total_seconds()
-    return max(0.0, seconds) if math.isfinite(seconds) else None
+        return max(0.0, float(_RETRY_AFTER.parse_retry_after(value.strip())))
+    except InvalidHeader:
+        return None
 
 
 def _not_sent(exc: requests.RequestException) -> bool:
