@@ -6,7 +6,8 @@ one of the available cluster actions"), which peers only find at apply
 (terraform-provider-elasticstack#2403). Sources: ``ClusterPrivilegeResolver.VALUES`` and
 ``IndexPrivilege`` in elastic/elasticsearch (x-pack/plugin/core/.../authz/privilege), plus the
 connector and stats privileges of the 8.x/9.x docs ("Security privileges"). Names with a ``:``
-are action patterns (``cluster:monitor/*``, ``indices:data/read/*``) and always accepted.
+are action patterns (``cluster:monitor/*``, ``indices:data/read/*``) and always accepted. The
+check itself is ``roles.privileges.es_privilege_problems``.
 """
 
 from __future__ import annotations
