@@ -10,12 +10,18 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import import_roles, render, report, validate
+from ..clients.errors import ApiError
+from ..live.errors import SetupError
+from . import import_roles, render, validate
+from . import report as report_command
+from .common import USAGE, CommandFailed, report
 
-COMMANDS = (render, validate, import_roles, report)
+COMMANDS = (render, validate, import_roles, report_command)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``elastic-access`` argument parser: one sub-command per module of this package, plus
+    ``sandbox``."""
     parser = argparse.ArgumentParser(
         prog="elastic-access",
         description="Kibana roles and Elastic Cloud organization members as code.",
@@ -41,7 +47,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return sandbox_main(args[1:])
     parsed = build_parser().parse_args(args)
-    code: int = parsed.run(parsed)
+    try:
+        code: int = parsed.run(parsed)
+    except CommandFailed as failed:
+        report(failed.problems)
+        if not failed.problems:
+            print(f"elastic-access: {failed}", file=sys.stderr)
+        return failed.code
+    except (ApiError, SetupError) as error:  # a service that cannot be used
+        print(f"elastic-access: {error}", file=sys.stderr)
+        return USAGE
     return code
 
 

@@ -1,36 +1,22 @@
-"""``elastic-access import``: existing Kibana roles (and Cloud members) as stack config YAML.
-
-Also home of what the live commands share: a Kibana client built from a URL and the
-environment's credentials, and the target read from the server.
-"""
+"""``elastic-access import``: existing Kibana roles (and Cloud members) as stack config YAML."""
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
-from collections.abc import Mapping
 from typing import Any
 
 import yaml
 
-from ..clients import (
-    ApiError,
-    CloudClient,
-    CloudConnection,
-    KibanaClient,
-    KibanaConnection,
-    RetryPolicy,
-)
-from ..core.config import NAMESPACE
-from ..core.importer import Imported, import_members, import_roles
-from ..core.live_check import target_from_status
-from ..core.versions import KibanaTarget
-from .common import UsageError, fail
-
-# Interactive commands give up sooner than `pulumi up` does.
-RETRY = RetryPolicy(max_attempts=3, max_total_seconds=20.0)
+from ..core.imported import Imported
+from ..core.members.importer import import_members
+from ..core.members.spec import CloudSettings
+from ..core.roles.importer import import_roles
+from ..core.stack import NAMESPACE
+from ..core.target import KibanaSettings
+from ..live.kibana import LiveKibana
+from .common import UsageError, connect_cloud, connect_kibana
 
 EPILOG = """\
 credentials come from the environment: KIBANA_API_KEY, or KIBANA_USERNAME and KIBANA_PASSWORD;
@@ -41,6 +27,7 @@ Elastic Cloud cannot be reached or refuses the credentials.
 
 
 def add_parser(commands: Any) -> None:
+    """Register ``import`` and its options."""
     parser = commands.add_parser(
         "import",
         help="print existing Kibana roles (and Cloud members) as elastic-access config YAML",
@@ -84,65 +71,22 @@ def add_parser(commands: Any) -> None:
     parser.set_defaults(run=run)
 
 
-# ---------------------------------------------------------------- shared with validate --live
-
-
-def kibana_client(
-    url: str | None,
-    *,
-    ca_cert: str | None = None,
-    insecure: bool = False,
-    environ: Mapping[str, str] | None = None,
-) -> KibanaClient:
-    """A client for ``url`` with the environment's credentials; ``UsageError`` when unusable."""
-    if not url:
-        raise UsageError("no Kibana URL: give --kibana-url or set KIBANA_ENDPOINT")
-    env = dict(os.environ if environ is None else environ)
-    env["KIBANA_ENDPOINT"] = url
-    try:
-        connection = KibanaConnection.from_env(env)
-        connection = dataclasses.replace(connection, ca_cert=ca_cert, insecure=insecure)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    return KibanaClient(connection, retry=RETRY)
-
-
-def live_target(
-    client: KibanaClient, version: str | None = None, flavor: str | None = None
-) -> KibanaTarget:
-    """The target Kibana: ``version``/``flavor`` where given, else what ``GET /api/status``
-    says; on serverless the project type comes from the registered Cases features."""
-    if version is None or flavor is None:
-        status = client.status()
-        version = version or status.version
-        flavor = flavor or status.flavor
-    try:
-        return target_from_status(version, flavor, client.privileges)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-
-
 # ---------------------------------------------------------------- import
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        document = _import(args)
-    except UsageError as error:
-        return fail(str(error))
-    except ApiError as error:
-        return fail(str(error))
-    sys.stdout.write(document)
+    """Print the imported config YAML to stdout (notes to stderr); exit status 0."""
+    sys.stdout.write(_import(args))
     return 0
 
 
 def _import(args: argparse.Namespace) -> str:
     if args.cloud_url and not args.cloud_org:
         raise UsageError("--cloud-url needs --cloud-org (the organization to import members of)")
-    client = kibana_client(args.kibana_url, ca_cert=args.ca_cert, insecure=args.insecure)
-    with client:
-        target = live_target(client, args.kibana_version, args.flavor)
-        roles = _roles(client, args.roles)
+    settings = KibanaSettings(url=args.kibana_url, ca_cert=args.ca_cert, insecure=args.insecure)
+    with connect_kibana(settings, url_from="--kibana-url") as live:
+        target = live.target(args.kibana_version, args.flavor)
+        roles = _roles(live, args.roles)
     imported = import_roles(roles, target)
     config: dict[str, Any] = {f"{NAMESPACE}:roles": imported.entries}
     notes = list(imported.notes)
@@ -158,12 +102,12 @@ def _import(args: argparse.Namespace) -> str:
     )
 
 
-def _roles(client: KibanaClient, names: list[str] | None) -> list[dict[str, Any]]:
+def _roles(live: LiveKibana, names: list[str] | None) -> list[dict[str, Any]]:
     if not names:
-        return client.list_roles()
+        return live.client.list_roles()
     roles = []
     for name in dict.fromkeys(names):
-        role = client.get_role(name)
+        role = live.client.get_role(name)
         if role is None:
             raise UsageError(f"Kibana has no role named {name!r}")
         roles.append({**role, "name": name})
@@ -171,16 +115,5 @@ def _roles(client: KibanaClient, names: list[str] | None) -> list[dict[str, Any]
 
 
 def _members(url: str | None, organization: str) -> Imported:
-    env = dict(os.environ)
-    if url:
-        env["EC_ENDPOINT"] = url
-    try:
-        connection = CloudConnection.from_env(env)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    if connection.api_key is None:
-        raise UsageError("set EC_API_KEY to an Elastic Cloud API key to import members")
-    with CloudClient(connection, retry=RETRY) as cloud:
-        members = cloud.list_members(organization)
-        invitations = cloud.list_invitations(organization)
-    return import_members(members, invitations, organization)
+    with connect_cloud(CloudSettings(url=url)) as live:
+        return import_members(live.roster(organization), organization)

@@ -8,8 +8,12 @@ import csv
 import html
 import io
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from ..core.feature_catalog import SOLUTIONS, Solution
 from ..core.report import (
@@ -20,7 +24,7 @@ from ..core.report import (
     SpaceAccess,
     build_report,
 )
-from .common import add_config_arguments, fail, load_renderable
+from .common import UsageError, add_config_arguments, load_renderable
 
 EPILOG = """\
 What a cell says: all, read, none, or customised (minimal privileges plus chosen sub-features,
@@ -60,6 +64,7 @@ MEMBER_COLUMNS = ("Member", "Organization", "Deployments", "Projects")
 
 
 def add_parser(commands: Any) -> None:
+    """Register ``report`` and its options."""
     parser = commands.add_parser(
         "report",
         help="who can do what with Cases, Connectors and alerts; who holds which Cloud roles",
@@ -77,16 +82,14 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    loaded = load_renderable(args)
-    if isinstance(loaded, int):
-        return loaded
-    config, chosen = loaded
+    """Write the report to stdout or ``--output``; exit status 0."""
+    config, chosen = load_renderable(args)
     text = FORMATS[args.format](build_report(config, chosen))
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")
         except OSError as error:
-            return fail(f"cannot write {args.output}: {error.strerror}")
+            raise UsageError(f"cannot write {args.output}: {error.strerror}") from None
     else:
         print(text, end="")
     return 0
@@ -115,41 +118,7 @@ def _scopes(member: MemberRoles) -> tuple[tuple[str, ...], ...]:
     return (member.organization, member.deployments, member.projects)
 
 
-# ---------------------------------------------------------------- Markdown
-
-
-def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
-def _md_row(cells: list[str]) -> str:
-    return "| " + " | ".join(_md(c) for c in cells) + " |"
-
-
-def to_markdown(result: Report) -> str:
-    """Markdown: one table per space, then the members table."""
-    lines = [
-        "# elastic-access report",
-        "",
-        f"Target: {result.target}. {_INTRO}",
-    ]
-    for space in result.spaces:
-        lines += ["", f"## {_md(_space_title(space))}", ""]
-        lines.append(_md_row(["Role", *(heading for _, heading, _ in COLUMNS)]))
-        lines.append("|" + "---|" * (len(COLUMNS) + 1))
-        for row in result.rows_in(space):
-            lines.append(_md_row([row.role, *(cell(row).describe() for _, _, cell in COLUMNS)]))
-    lines += ["", "## Members", ""]
-    if result.members:
-        lines.append(_md_row(list(MEMBER_COLUMNS)))
-        lines.append("|" + "---|" * len(MEMBER_COLUMNS))
-        lines += [_md_row(_member_cells(m)) for m in result.members]
-    else:
-        lines.append("No members are declared.")
-    return "\n".join(lines) + "\n"
-
-
-# ---------------------------------------------------------------- HTML
+# ---------------------------------------------------------------- Markdown and HTML
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem;
@@ -167,59 +136,60 @@ th[scope="row"] { white-space: nowrap; }
 """
 
 
-def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+def _md(text: str) -> str:
+    """A Markdown table cell: backslashes and pipes escaped, on one line."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def _html_cell(access: Access) -> str:
-    parts = [f"<strong>{_esc(access.level)}</strong>"]
-    if access.level == "customised":
-        parts.append(f'<span class="detail">{_esc(access.detail())}</span>')
-    if access.note:
-        parts.append(f'<span class="note">{_esc(access.note)}</span>')
-    return f'<td class="{access.level}">{"".join(parts)}</td>'
+def _html(value: Any) -> Markup:
+    """The stdlib's HTML escaping (``&quot;``, ``&#x27;``), which the page always had."""
+    return value if isinstance(value, Markup) else Markup(html.escape(str(value), quote=True))
+
+
+@cache
+def _templates(kind: str) -> Environment:
+    """HTML is autoescaped (by ``_html``, before Jinja2's own escaping would apply); Markdown
+    cells go through the ``md`` filter."""
+    environment = Environment(
+        loader=PackageLoader("components.cli"),
+        autoescape=kind == "html",
+        finalize=_html if kind == "html" else None,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=StrictUndefined,
+    )
+    environment.filters["md"] = _md
+    return environment
+
+
+def _page(kind: str, result: Report) -> str:
+    return (
+        _templates(kind)
+        .get_template(f"report.{kind}.j2")
+        .render(
+            report=result,
+            intro=_INTRO,
+            css=Markup(_CSS),
+            columns=[{"heading": heading, "cell": cell} for _, heading, cell in COLUMNS],
+            headings=[heading for _, heading, _ in COLUMNS],
+            cells=lambda row: [cell(row).describe() for _, _, cell in COLUMNS],
+            member_columns=list(MEMBER_COLUMNS),
+            member_cells=_member_cells,
+            scopes=_scopes,
+            space_title=_space_title,
+        )
+    )
+
+
+def to_markdown(result: Report) -> str:
+    """Markdown: one table per space, then the members table."""
+    return _page("md", result)
 
 
 def to_html(result: Report) -> str:
     """One self-contained page (inline CSS, no scripts, no external resources)."""
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        "<title>elastic-access report</title>",
-        f"<style>{_CSS}</style></head><body>",
-        "<h1>elastic-access report</h1>",
-        f"<p>Target: {_esc(str(result.target))}. {_esc(_INTRO)}</p>",
-        '<p class="legend"><span class="all">all</span><span class="read">read</span>'
-        '<span class="customised">customised (sub-features chosen)</span>'
-        '<span class="none">none</span></p>',
-    ]
-    for space in result.spaces:
-        out.append(f"<h2>{_esc(_space_title(space))}</h2>")
-        out.append("<table><thead><tr><th>Role</th>")
-        out += [f"<th>{_esc(heading)}</th>" for _, heading, _ in COLUMNS]
-        out.append("</tr></thead><tbody>")
-        for row in result.rows_in(space):
-            title = f' title="{_esc(row.description)}"' if row.description else ""
-            out.append(f'<tr><th scope="row"{title}>{_esc(row.role)}</th>')
-            out += [_html_cell(cell(row)) for _, _, cell in COLUMNS]
-            out.append("</tr>")
-        out.append("</tbody></table>")
-    out.append("<h2>Members</h2>")
-    if result.members:
-        out.append("<table><thead><tr>")
-        out += [f"<th>{_esc(c)}</th>" for c in MEMBER_COLUMNS]
-        out.append("</tr></thead><tbody>")
-        for member in result.members:
-            cells = _member_cells(member)
-            out.append(f'<tr><th scope="row">{_esc(cells[0])}</th>')
-            for scope in _scopes(member):
-                out.append(f"<td>{'<br>'.join(_esc(c) for c in scope) or 'none'}</td>")
-            out.append("</tr>")
-        out.append("</tbody></table>")
-    else:
-        out.append("<p>No members are declared.</p>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+    return _page("html", result)
 
 
 # ---------------------------------------------------------------- CSV

@@ -1,18 +1,17 @@
 """Where a client connects, how it authenticates, and how long it keeps trying.
 
 The connection objects hold credentials, so they never show them: ``repr()`` and ``str()`` say
-which kind of credential is set, never its value. They are built by the providers' ``configure()``
-(from stack config or environment) and by the CLI (``from_env``); they are not meant to be stored
-in Pulumi state.
+which kind of credential is set, never its value. They are built by ``components.live.settings``
+(from stack config, command line or environment); they are not meant to be stored in Pulumi
+state.
 """
 
 from __future__ import annotations
 
 import base64
-import os
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -32,19 +31,29 @@ class Connection(Protocol):
     """What the HTTP layer needs from a connection (both connection classes provide it)."""
 
     @property
-    def url(self) -> str: ...
+    def url(self) -> str:
+        """The service's base URL (``https://host:port`` and any base path)."""
+        ...
 
     @property
-    def ca_cert(self) -> str | None: ...
+    def ca_cert(self) -> str | None:
+        """The path of a PEM bundle that signs the server certificate, or None."""
+        ...
 
     @property
-    def insecure(self) -> bool: ...
+    def insecure(self) -> bool:
+        """True to skip TLS verification (throwaway test servers only)."""
+        ...
 
     @property
-    def connect_timeout(self) -> float: ...
+    def connect_timeout(self) -> float:
+        """Seconds to wait for a connection."""
+        ...
 
     @property
-    def read_timeout(self) -> float: ...
+    def read_timeout(self) -> float:
+        """Seconds to wait for each read of the answer."""
+        ...
 
     def authorization(self) -> str | None:
         """The ``Authorization`` header value, or None to send none."""
@@ -110,24 +119,6 @@ class KibanaConnection:
             found += [self.password, _basic_token(self.username, self.password)]
         return tuple(found)
 
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> KibanaConnection:
-        """Build from ``KIBANA_ENDPOINT`` and ``KIBANA_API_KEY`` or ``KIBANA_USERNAME`` /
-        ``KIBANA_PASSWORD`` (the API key wins when both are set). TLS settings and timeouts keep
-        their defaults."""
-        env = _environ(environ)
-        url = env.get("KIBANA_ENDPOINT")
-        if not url:
-            raise ValueError("set KIBANA_ENDPOINT to the Kibana URL, e.g. https://kibana:5601")
-        api_key = env.get("KIBANA_API_KEY") or None
-        if api_key is not None:
-            return cls(url=url, api_key=api_key)
-        return cls(
-            url=url,
-            username=env.get("KIBANA_USERNAME") or None,
-            password=env.get("KIBANA_PASSWORD") or None,
-        )
-
 
 @dataclass(frozen=True)
 class CloudConnection:
@@ -158,15 +149,6 @@ class CloudConnection:
     def secrets(self) -> tuple[str, ...]:
         """The API key (and what it encodes)."""
         return () if self.api_key is None else tuple(_api_key_secrets(self.api_key))
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> CloudConnection:
-        """Build from ``EC_ENDPOINT`` (default the public Elastic Cloud API) and ``EC_API_KEY``."""
-        env = _environ(environ)
-        return cls(
-            url=env.get("EC_ENDPOINT") or DEFAULT_CLOUD_URL,
-            api_key=env.get("EC_API_KEY") or None,
-        )
 
 
 @dataclass(frozen=True)
@@ -230,7 +212,3 @@ def _api_key_secrets(api_key: str) -> list[str]:
     if decoded.count(":") == 1 and decoded.isprintable():
         found += [decoded, decoded.split(":", 1)[1]]
     return found
-
-
-def _environ(environ: Mapping[str, str] | None) -> Mapping[str, str]:
-    return os.environ if environ is None else environ

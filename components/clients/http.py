@@ -19,6 +19,10 @@ Retry rules (a call is one ``JsonHttpClient.call``):
 - When a response says ``x-ratelimit-remaining: 0``, the next request of any thread on this
   client waits ``x-ratelimit-interval`` (capped at ``max_retry_after``) before it is sent.
 
+The loop is tenacity's (``Retrying``) with our own wait, stop and retry rules; every attempt goes
+through ``JsonHttpClient._attempt`` and every answer through ``_decode``, the one place where
+rules on what a response may be are enforced.
+
 Logging: logger ``elastic_access.http`` at DEBUG, one record per attempt (method, path, status,
 attempt, elapsed) and one per wait. Headers and bodies are never logged.
 
@@ -29,14 +33,12 @@ several threads.
 
 from __future__ import annotations
 
-import email.utils
 import logging
-import math
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from functools import partial
 from http.cookiejar import DefaultCookiePolicy
 from importlib import metadata
 from types import TracebackType
@@ -45,7 +47,9 @@ from urllib.parse import urlsplit
 
 import requests
 import requests.auth
-from urllib3.exceptions import MaxRetryError, NewConnectionError
+from tenacity import RetryCallState, Retrying, retry_if_exception
+from urllib3 import Retry
+from urllib3.exceptions import InvalidHeader, MaxRetryError, NewConnectionError
 
 from components.clients.connection import Connection, RetryPolicy
 from components.clients.errors import (
@@ -55,6 +59,7 @@ from components.clients.errors import (
     UnexpectedResponse,
     error_class,
 )
+from components.core.durations import duration_seconds
 
 __all__ = ["USER_AGENT", "JsonHttpClient", "JsonResponse", "ServiceClient"]
 
@@ -74,6 +79,7 @@ _RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
 _MAX_DETAIL = 1000
 _REDACTED = "[REDACTED]"
+_RETRY_AFTER = Retry(0)  # only for its Retry-After parser
 _TLS_HINT = (
     "TLS verification failed: set caCert to the PEM bundle of the CA that signed the server "
     "certificate (insecure: true only for a throwaway test server)."
@@ -82,8 +88,6 @@ _MAYBE_APPLIED_HINT = (
     "The request was sent but no answer came, so it may have been applied and was not repeated: "
     "run `pulumi refresh` before trying again."
 )
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)")
-_DURATION_UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,26 @@ class _Failure:
     hint: str | None = None
 
 
+class _FailedAttempt(Exception):
+    """One attempt that failed: carried through the retry loop to the error it becomes."""
+
+    def __init__(self, failure: _Failure, number: int, elapsed: float) -> None:
+        self.failure = failure
+        self.number = number
+        self.elapsed = elapsed
+        super().__init__(failure.detail)
+
+
+def _retryable(error: BaseException) -> bool:
+    return isinstance(error, _FailedAttempt) and error.failure.retryable
+
+
+def _failure_of(state: RetryCallState) -> _Failure:
+    error = state.outcome.exception() if state.outcome is not None else None
+    assert isinstance(error, _FailedAttempt)  # wait runs only after a retryable failure
+    return error.failure
+
+
 class _HeaderAuth(requests.auth.AuthBase):
     """Sets a fixed ``Authorization`` header. Being the session's auth also stops requests from
     replacing it with ~/.netrc credentials."""
@@ -180,6 +204,12 @@ class JsonHttpClient:
         if authorization is not None:
             session.auth = _HeaderAuth(authorization)
         session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+        # Proxies and the CA bundle from the environment are decided here, once for the one host
+        # this client talks to: left to requests, every request reads the environment again.
+        found = session.merge_environment_settings(self._base_url, {}, None, self._verify, None)
+        session.proxies.update(found["proxies"])
+        session.trust_env = False  # also keeps ~/.netrc credentials out
+        self._verify = True if found["verify"] is None else found["verify"]
         self._session = session
         self._pause_lock = threading.Lock()
         self._paused_until = 0.0
@@ -217,49 +247,86 @@ class JsonHttpClient:
         shown = display_path if display_path is not None else path
         if idempotent is None:
             idempotent = method in _IDEMPOTENT_METHODS
-        url = self._base_url + path
-        clock = self.retry.clock
-        started = clock()
-        attempt = 0
-        while True:
-            attempt += 1
-            self._wait_for_quota()
-            failure: _Failure | None
-            try:
-                response = self._session.request(
-                    method,
-                    url,
-                    params=params,
-                    json=body,
-                    headers=headers,
-                    timeout=self._timeout,
-                    verify=self._verify,
-                )
-            except (
-                requests.ConnectionError,
-                requests.Timeout,
-                requests.exceptions.ChunkedEncodingError,
-            ) as exc:
-                failure = self._connection_failure(exc, idempotent=idempotent)
-                outcome = type(exc).__name__
-            except requests.exceptions.TooManyRedirects:
-                failure = _Failure(UnexpectedResponse, False, detail="too many redirects")
-                outcome = "TooManyRedirects"
-            else:
-                self._note_quota(response)
-                outcome = str(response.status_code)
-                failure = None if response.ok else self._response_failure(response, idempotent)
-            elapsed = clock() - started
-            _log.debug("%s %s -> %s (attempt %d, %.3f s)", method, shown, outcome, attempt, elapsed)
-            if failure is None:
-                return self._decode(response, method, shown)
-            if not failure.retryable:
-                raise self._error(failure, method, shown, attempt, elapsed, gave_up=False)
-            delay = self._delay(failure, attempt) if attempt < self.retry.max_attempts else None
-            if delay is None or elapsed + delay > self.retry.max_total_seconds:
-                raise self._error(failure, method, shown, attempt, elapsed, gave_up=True)
-            _log.debug("%s %s: retrying in %.2f s", method, shown, delay)
-            self.retry.sleep(delay)
+        send = partial(
+            self._session.request,
+            method,
+            self._base_url + path,
+            params=params,
+            json=body,
+            headers=headers,
+            timeout=self._timeout,
+            verify=self._verify,
+        )
+        started = self.retry.clock()
+
+        def wait(state: RetryCallState) -> float:
+            if state.attempt_number >= self.retry.max_attempts:
+                return 0.0  # giving up: no wait (and no jitter drawn)
+            return self._delay(_failure_of(state), state.attempt_number)
+
+        def stop(state: RetryCallState) -> bool:
+            elapsed = self.retry.clock() - started
+            return (
+                state.attempt_number >= self.retry.max_attempts
+                or elapsed + state.upcoming_sleep > self.retry.max_total_seconds
+            )
+
+        def waiting(state: RetryCallState) -> None:
+            _log.debug("%s %s: retrying in %.2f s", method, shown, state.upcoming_sleep)
+
+        attempts = Retrying(
+            retry=retry_if_exception(_retryable),
+            wait=wait,
+            stop=stop,
+            sleep=self.retry.sleep,
+            before_sleep=waiting,
+            reraise=True,
+        )
+        try:
+            for attempt in attempts:
+                with attempt:
+                    number = attempt.retry_state.attempt_number
+                    response = self._attempt(send, method, shown, number, started, idempotent)
+        except _FailedAttempt as failed:
+            failure = failed.failure
+            raise self._error(
+                failure, method, shown, failed.number, failed.elapsed, gave_up=failure.retryable
+            ) from None
+        return self._decode(response, method, shown)
+
+    def _attempt(
+        self,
+        send: Callable[[], requests.Response],
+        method: str,
+        shown: str,
+        number: int,
+        started: float,
+        idempotent: bool,
+    ) -> requests.Response:
+        """One attempt: the response on success, else ``_FailedAttempt`` saying what failed."""
+        self._wait_for_quota()
+        failure: _Failure | None
+        try:
+            response = send()
+        except (
+            requests.ConnectionError,
+            requests.Timeout,
+            requests.exceptions.ChunkedEncodingError,
+        ) as exc:
+            failure = self._connection_failure(exc, idempotent=idempotent)
+            outcome = type(exc).__name__
+        except requests.exceptions.TooManyRedirects:
+            failure = _Failure(UnexpectedResponse, False, detail="too many redirects")
+            outcome = "TooManyRedirects"
+        else:
+            self._note_quota(response)
+            outcome = str(response.status_code)
+            failure = None if response.ok else self._response_failure(response, idempotent)
+        elapsed = self.retry.clock() - started
+        _log.debug("%s %s -> %s (attempt %d, %.3f s)", method, shown, outcome, number, elapsed)
+        if failure is not None:
+            raise _FailedAttempt(failure, number, elapsed)
+        return response
 
     def _delay(self, failure: _Failure, attempt: int) -> float:
         if failure.retry_after is not None:
@@ -277,7 +344,7 @@ class JsonHttpClient:
         remaining = response.headers.get("x-ratelimit-remaining", "").strip()
         if not remaining.lstrip("-").isdigit() or int(remaining) > 0:
             return
-        interval = _duration(response.headers.get("x-ratelimit-interval", ""))
+        interval = duration_seconds(response.headers.get("x-ratelimit-interval", ""))
         if interval is None:
             return
         until = self.retry.clock() + min(interval, self.retry.max_retry_after)
@@ -434,34 +501,14 @@ def _cloud_message(item: Mapping[str, Any]) -> str:
 
 
 def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date."""
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date, RFC 9110
+    section 10.2.3, as urllib3 reads it), or None when there is none or it is malformed."""
     if not value or not value.strip():
         return None
     try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - datetime.now(UTC)).total_seconds()
-    return max(0.0, seconds) if math.isfinite(seconds) else None
-
-
-def _duration(value: str) -> float | None:
-    """Seconds from ``x-ratelimit-interval``: a number of seconds or a Go duration (``1m0s``)."""
-    value = value.strip()
-    if not value:
+        return max(0.0, float(_RETRY_AFTER.parse_retry_after(value.strip())))
+    except InvalidHeader:
         return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        if not re.fullmatch(f"(?:{_DURATION_PART.pattern})+", value):
-            return None
-        seconds = sum(float(n) * _DURATION_UNITS[unit] for n, unit in _DURATION_PART.findall(value))
-    return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
 def _not_sent(exc: requests.RequestException) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .versions import PROJECT_TYPES, ProjectType
+from .versions import ProjectType
 
 Scope = Literal["organization", "deployment", "project"]
 
@@ -44,14 +44,3 @@ PROJECT_ROLES: dict[ProjectType, tuple[str, ...]] = {
 def viewer_role(project_type: ProjectType) -> str:
     """The role id custom (application) roles are sent with for a project type."""
     return f"{project_type}-viewer"
-
-
-def roles_for(scope: Scope, project_type: ProjectType | None = None) -> tuple[str, ...]:
-    """The role ids valid for a scope (and project type for the project scope)."""
-    if scope == "organization":
-        return ORGANIZATION_ROLES
-    if scope == "deployment":
-        return DEPLOYMENT_ROLES
-    if project_type is None or project_type not in PROJECT_TYPES:
-        raise ValueError(f"project scope needs a project type; allowed: {', '.join(PROJECT_TYPES)}")
-    return PROJECT_ROLES[project_type]

@@ -6,15 +6,11 @@ one of the available cluster actions"), which peers only find at apply
 (terraform-provider-elasticstack#2403). Sources: ``ClusterPrivilegeResolver.VALUES`` and
 ``IndexPrivilege`` in elastic/elasticsearch (x-pack/plugin/core/.../authz/privilege), plus the
 connector and stats privileges of the 8.x/9.x docs ("Security privileges"). Names with a ``:``
-are action patterns (``cluster:monitor/*``, ``indices:data/read/*``) and always accepted.
+are action patterns (``cluster:monitor/*``, ``indices:data/read/*``) and always accepted. The
+check itself is ``roles.privileges.es_privilege_problems``.
 """
 
 from __future__ import annotations
-
-import difflib
-from collections.abc import Iterable, Iterator
-
-from .problems import Problem
 
 CLUSTER_PRIVILEGES = frozenset(
     {
@@ -47,38 +43,3 @@ INDEX_PRIVILEGES = frozenset(
         "view_index_metadata", "write",
     }
 )  # fmt: skip
-
-
-def _closest(name: str, known: Iterable[str]) -> list[str]:
-    return difflib.get_close_matches(name.lower(), sorted(known), n=3, cutoff=0.75)
-
-
-def privilege_problems(
-    names: Iterable[str], path: str, kind: str, known: frozenset[str]
-) -> Iterator[Problem]:
-    """Unknown ``kind`` ("cluster" or "index") privileges: an error when it looks like a typo of
-    a known one, a warning otherwise (Elasticsearch may know names newer than this list)."""
-    for i, name in enumerate(names):
-        if ":" in name or name.lower() in known:
-            continue
-        other = INDEX_PRIVILEGES if known is CLUSTER_PRIVILEGES else CLUSTER_PRIVILEGES
-        other_kind = "an index" if kind == "cluster" else "a cluster"
-        close = _closest(name, known)
-        if name.lower() in other:
-            yield Problem(
-                f"{path}[{i}]",
-                f"{name!r} is {other_kind} privilege, not a {kind} privilege: Elasticsearch "
-                "would refuse the role",
-            )
-        elif close:
-            message = (
-                f"unknown {kind} privilege [{name}]: Elasticsearch would refuse the role; "
-                f"did you mean {' or '.join(close)}?"
-            )
-            yield Problem(f"{path}[{i}]", message)
-        else:
-            message = (
-                f"{name!r} is not a {kind} privilege elastic-access knows; Elasticsearch refuses "
-                f"unknown names (predefined {kind} privileges or an action pattern with ':')"
-            )
-            yield Problem(f"{path}[{i}]", message, "warning")

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 from .versions import KibanaTarget, ProjectType, Version
@@ -82,6 +83,8 @@ class Feature:
 
     @property
     def fully_known(self) -> bool:
+        """Whether the catalog knows every privilege of this feature (Cases, Connectors, alert-
+        bearing features): then validation refuses what it does not list."""
         return self.role != "other"
 
 
@@ -385,6 +388,7 @@ def is_registered(feature: Feature, target: KibanaTarget) -> bool:
 
 
 def is_deprecated(feature: Feature, target: KibanaTarget) -> bool:
+    """Whether the target deprecates this feature (serverless deprecates every superseded one)."""
     if feature.deprecated_since is None:
         return False
     return target.serverless or feature.deprecated_since <= target.version
@@ -397,11 +401,16 @@ def features_for(target: KibanaTarget) -> dict[str, Feature]:
 
 def sub_features_of(feature: Feature, target: KibanaTarget) -> list[SubFeaturePrivilege]:
     """The sub-feature privileges this feature has in the target release."""
-    return [
+    return list(_sub_features(feature, target))
+
+
+@cache  # asked once per role and feature: 10,000 roles ask a few dozen distinct questions
+def _sub_features(feature: Feature, target: KibanaTarget) -> tuple[SubFeaturePrivilege, ...]:
+    return tuple(
         s
         for s in feature.sub_features
         if (s.serverless if target.serverless else s.since <= target.version)
-    ]
+    )
 
 
 def privileges_of(
@@ -414,14 +423,16 @@ def privileges_of(
     return ids
 
 
-def successor(feature_id: str, target: KibanaTarget) -> Feature | None:
-    """The current feature that replaces a deprecated one in the target, if any."""
-    old = BY_ID.get(feature_id)
-    if old is None or not is_deprecated(old, target):
-        return None
+def successor(feature: Feature | str, target: KibanaTarget) -> Feature | None:
+    """The registered, current feature of ``feature``'s lineage (a feature or its id) in the
+    target (the feature itself when it is current), or None when the target has none."""
+    if isinstance(feature, str):
+        if feature not in BY_ID:
+            return None
+        feature = BY_ID[feature]
     for candidate in FEATURES:
         if (
-            candidate.lineage == old.lineage
+            candidate.lineage == feature.lineage
             and is_registered(candidate, target)
             and not is_deprecated(candidate, target)
         ):
@@ -429,6 +440,7 @@ def successor(feature_id: str, target: KibanaTarget) -> Feature | None:
     return None
 
 
+@cache
 def cases_feature(solution: Solution, target: KibanaTarget) -> Feature | None:
     """The current Cases feature of a solution in the target, or None where it does not exist."""
     for fid in reversed(_CASES_IDS[solution]):
@@ -438,21 +450,22 @@ def cases_feature(solution: Solution, target: KibanaTarget) -> Feature | None:
     return None
 
 
-def alert_features(solution: Solution, target: KibanaTarget) -> list[Feature]:
+@cache
+def alert_features(solution: Solution, target: KibanaTarget) -> tuple[Feature, ...]:
     """The features that give access to a solution's alerts in the target.
 
     Where the release has a dedicated alerts feature, that one alone (least privilege);
     otherwise every current feature of the solution that carries alerts.
     """
-    current = [
+    current = tuple(
         f
         for f in FEATURES
         if f.alerts
         and f.solution == solution
         and is_registered(f, target)
         and not is_deprecated(f, target)
-    ]
-    dedicated = [f for f in current if f.dedicated_alerts]
+    )
+    dedicated = tuple(f for f in current if f.dedicated_alerts)
     return dedicated or current
 
 
@@ -465,14 +478,6 @@ def sub_feature_history(feature: Feature, privilege: str) -> SubFeaturePrivilege
             if sub.id == privilege:
                 return sub
     return None
-
-
-def generation(feature: Feature) -> int:
-    """1, 2 or 3 for Cases features (V1, V2, V3); 0 for anything else."""
-    for ids in _CASES_IDS.values():
-        if feature.id in ids:
-            return ids.index(feature.id) + 1
-    return 0
 
 
 # Feature privileges Kibana grants only on all spaces (``requireAllSpaces``): a role giving them

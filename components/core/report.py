@@ -13,8 +13,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .assignments import Atom
-from .config import StackConfig
 from .feature_catalog import (
     CONNECTORS,
     FEATURES,
@@ -26,8 +24,9 @@ from .feature_catalog import (
     cases_feature,
     sub_features_of,
 )
-from .kibana_role import ALL_SPACES, normalise
-from .stack import member_summary, render_stack
+from .members.atoms import Atom
+from .roles.body import ALL_SPACES, normalise
+from .stack import StackConfig, member_summary, render_stack
 from .versions import KibanaTarget
 
 Level = Literal["none", "read", "customised", "all"]
@@ -119,6 +118,7 @@ class Report:
     spaces: tuple[str, ...] = field(default=())
 
     def rows_in(self, space: str) -> list[SpaceAccess]:
+        """The rows of one space (``*``: all spaces; empty: roles without Kibana privileges)."""
         return [r for r in self.rows if r.space == space]
 
 

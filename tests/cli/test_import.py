@@ -9,15 +9,14 @@ import pytest
 import responses
 import yaml
 
-from components.cli import import_roles, main
+from components.cli import common, main
 from components.clients import RetryPolicy
-from components.core import importer
-from components.core.assignments import Atom, atoms_from_api, member_atoms
-from components.core.config import load_stack_file, parse_config
-from components.core.importer import member_config
-from components.core.kibana_role import normalise, put_body
-from components.core.shorthand import render
-from components.core.stack import render_stack
+from components.core.members.atoms import Atom, atoms_from_api, member_atoms
+from components.core.members.importer import member_config
+from components.core.roles import importer
+from components.core.roles.body import normalise, put_body
+from components.core.roles.expand import render
+from components.core.stack import load_stack_file, parse_config, render_stack
 from components.core.versions import KibanaTarget
 from tests.conftest import ROOT, peer_roles
 
@@ -40,7 +39,7 @@ def environment(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("KIBANA_API_KEY", API_KEY)
     monkeypatch.setenv("EC_API_KEY", CLOUD_KEY)
-    monkeypatch.setattr(import_roles, "RETRY", RetryPolicy(max_attempts=1))
+    monkeypatch.setattr(common, "RETRY", RetryPolicy(max_attempts=1))
 
 
 def fake_kibana(

@@ -10,10 +10,10 @@ import requests
 import yaml
 
 from components.cli import main
-from components.core.config import RoleSpec
 from components.core.problems import errors
-from components.core.role_validation import validate_role
-from components.core.shorthand import flatten
+from components.core.roles.flatten import flatten
+from components.core.roles.spec import RoleSpec
+from components.core.roles.validation import validate_role
 from components.core.versions import KibanaTarget
 from sandbox.server import Sandbox
 from tests.cli.test_import import PEERS, assert_renders_back

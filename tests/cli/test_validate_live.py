@@ -9,7 +9,7 @@ import pytest
 import responses
 from responses import matchers
 
-from components.cli import import_roles, main
+from components.cli import common, main
 from components.clients import RetryPolicy
 from components.core.feature_catalog import features_for, privileges_of
 from components.core.versions import KibanaTarget
@@ -38,7 +38,7 @@ def environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("KIBANA_ENDPOINT", "KIBANA_USERNAME", "KIBANA_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("KIBANA_API_KEY", API_KEY)
-    monkeypatch.setattr(import_roles, "RETRY", RetryPolicy(max_attempts=1))
+    monkeypatch.setattr(common, "RETRY", RetryPolicy(max_attempts=1))
 
 
 def privileges(*, sub_features: bool) -> dict[str, Any]:

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from components.core.config import load_stack_file, parse_config
 from components.core.problems import InvalidConfig
+from components.core.stack import load_stack_file, parse_config
 
 
 def mistakes(values: dict[str, Any]) -> list[str]:

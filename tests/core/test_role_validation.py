@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from components.core.config import RoleSpec
-from components.core.role_validation import validate_role
+from components.core.roles.spec import RoleSpec
+from components.core.roles.validation import validate_role
 from components.core.versions import KibanaTarget
 
 V816, V817, V91 = KibanaTarget.of("8.16.0"), KibanaTarget.of("8.17.0"), KibanaTarget.of("9.1.0")
