@@ -81,7 +81,8 @@ def run(count: int) -> None:
         floor_walls = floor(count, Path(tmp) / "floor")
         our_walls, requests = ours(count, Path(tmp) / "ours")
     print(f"{count} roles + {count} members, {LATENCY * 1000:.0f} ms per request, real engine")
-    print(f"  {'operation':<9} {'ours':>8} {'floor':>8} {'ratio':>6} {'target':>6} {'ideal':>7}  requests")
+    header = ("operation", "ours", "floor", "ratio", "target", "ideal")
+    print("  {:<9} {:>8} {:>8} {:>6} {:>6} {:>7}  requests".format(*header))
     for name in OPERATIONS:
         writes = sum(n for k, n in requests[name].items() if not k.endswith("GET"))
         ideal = writes * LATENCY / WORKERS

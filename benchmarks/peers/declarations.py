@@ -131,8 +131,7 @@ def stack_document(
 
 def rendered(n: int, changed: bool = False) -> dict[str, Any]:
     """Our rendering of the config: ``{"roles": {name: PUT body}, "members": {email: RA}}``."""
-    from components.core.config import parse_config
-    from components.core.stack import render_stack
+    from components.core.stack import parse_config, render_stack
     from components.core.versions import KibanaTarget
 
     v = values(n, changed)
