@@ -126,9 +126,15 @@ def _strings(value: Any, where: str) -> list[str]:
 
 
 def parse_assignments(
-    world: World, body: Any, *, verb: str = "add", check_hidden: bool = True
+    world: World,
+    body: Any,
+    *,
+    verb: str = "add",
+    check_hidden: bool = True,
+    organization: str = ORG_ID,
 ) -> set[Atom]:
-    """The atoms of a ``RoleAssignments`` body, validated as the API does."""
+    """The atoms of a ``RoleAssignments`` body for a member (or invitee) of ``organization``,
+    validated as the API does."""
     if body is None:
         return set()
     if not isinstance(body, dict):
@@ -145,7 +151,9 @@ def parse_assignments(
         role, org = _role_and_org(entry, f"organization[{i}]", ORGANIZATION_ROLES, "organization")
         atoms.add(Atom("organization", "", role, org))
     for i, entry in enumerate(_list(body.get("deployment"), "deployment")):
-        atoms |= _scoped(entry, f"deployment[{i}]", "deployment", "", "deployment_ids")
+        atoms |= _scoped(
+            entry, f"deployment[{i}]", "deployment", "", "deployment_ids", organization
+        )
     project = body.get("project")
     if project is not None:
         if not isinstance(project, dict):
@@ -159,9 +167,16 @@ def parse_assignments(
                 )
             for i, entry in enumerate(_list(entries, f"project.{project_type}")):
                 atoms |= _scoped(
-                    entry, f"project.{project_type}[{i}]", "project", project_type, "project_ids"
+                    entry,
+                    f"project.{project_type}[{i}]",
+                    "project",
+                    project_type,
+                    "project_ids",
+                    organization,
                 )
-    foreign = sorted({a.target for a in atoms if a.scope == "organization" and a.target != ORG_ID})
+    foreign = sorted(
+        {a.target for a in atoms if a.scope == "organization" and a.target != organization}
+    )
     hidden = sorted({a.target for a in atoms if a.target in world.hidden_ids})
     if foreign or (check_hidden and hidden):
         ids = ", ".join(foreign or hidden)
@@ -193,11 +208,13 @@ def _role_and_org(entry: Any, where: str, allowed: tuple[str, ...], scope: str) 
     return role, org
 
 
-def _scoped(entry: Any, where: str, scope: str, project_type: str, ids_key: str) -> set[Atom]:
+def _scoped(
+    entry: Any, where: str, scope: str, project_type: str, ids_key: str, organization: str
+) -> set[Atom]:
     allowed = DEPLOYMENT_ROLES if scope == "deployment" else PROJECT_ROLES[project_type]
     label = "deployment" if scope == "deployment" else f"project.{project_type}"
     role, org = _role_and_org(entry, where, allowed, label)
-    if org != ORG_ID:
+    if org != organization:
         raise CloudProblem(
             403,
             UNAUTHORIZED_ASSIGNMENTS,
@@ -223,7 +240,7 @@ def _scoped(entry: Any, where: str, scope: str, project_type: str, ids_key: str)
     return {Atom(scope, project_type, role, target, app_roles) for target in targets}
 
 
-def assignments_body(ctx: Context, atoms: set[Atom]) -> dict[str, Any]:
+def assignments_body(ctx: Context, atoms: set[Atom], organization: str = ORG_ID) -> dict[str, Any]:
     """Group atoms into one ``RoleAssignments`` entry per (role, all-or-ids, application roles)."""
     body: dict[str, Any] = {}
     groups: dict[tuple[str, str, str, bool, tuple[str, ...] | None], list[str]] = defaultdict(list)
@@ -241,7 +258,7 @@ def assignments_body(ctx: Context, atoms: set[Atom]) -> dict[str, Any]:
         )
         groups[key].append(atom.target)
     for (scope, project_type, role, for_all, app_roles), targets in groups.items():
-        item: dict[str, Any] = {"role_id": role, "organization_id": ORG_ID}
+        item: dict[str, Any] = {"role_id": role, "organization_id": organization}
         ids_key = "deployment_ids" if scope == "deployment" else "project_ids"
         if for_all:
             item["all"] = True
@@ -261,11 +278,12 @@ def assignments_body(ctx: Context, atoms: set[Atom]) -> dict[str, Any]:
     return body
 
 
-def _admins(world: World) -> set[str]:
+def _admins(world: World, organization: str) -> set[str]:
     return {
         m.user_id
         for m in world.members.values()
-        if any(a.scope == "organization" and a.role_id == "organization-admin" for a in m.atoms)
+        if m.organization_id == organization
+        and any(a.scope == "organization" and a.role_id == "organization-admin" for a in m.atoms)
     }
 
 
@@ -278,10 +296,10 @@ def _last_admin() -> CloudProblem:
 # ---------------------------------------------------------------- bodies
 
 
-def organization_body() -> dict[str, Any]:
+def organization_body(world: World, organization: str = ORG_ID) -> dict[str, Any]:
     return {
-        "id": ORG_ID,
-        "name": ORG_NAME,
+        "id": organization,
+        "name": world.organizations.get(organization, ORG_NAME),
         "default_disk_usage_alerts_enabled": True,
         "notifications_allowed_email_domains": [],
         "billing_contacts": [],
@@ -291,12 +309,12 @@ def organization_body() -> dict[str, Any]:
 
 def member_body(ctx: Context, member: Member) -> dict[str, Any]:
     return {
-        "organization_id": ORG_ID,
+        "organization_id": member.organization_id,
         "user_id": member.user_id,
         "name": member.name,
         "email": member.email,
         "member_since": iso(member.member_since),
-        "role_assignments": assignments_body(ctx, member.atoms),
+        "role_assignments": assignments_body(ctx, member.atoms, member.organization_id),
     }
 
 
@@ -304,11 +322,11 @@ def invitation_body(ctx: Context, invitation: Invitation) -> dict[str, Any]:
     return {
         "token": invitation.token,
         "email": invitation.email,
-        "organization": organization_body(),
+        "organization": organization_body(ctx.world, invitation.organization_id),
         "created_at": iso(invitation.created_at),
         "expires_at": iso(invitation.expires_at),
         "expired": ctx.world.now() >= invitation.expires_at,
-        "role_assignments": assignments_body(ctx, invitation.atoms),
+        "role_assignments": assignments_body(ctx, invitation.atoms, invitation.organization_id),
     }
 
 
@@ -324,9 +342,13 @@ def parse_duration(text: Any) -> float:
     return float(sum(int(n) * _UNITS[unit] for n, unit in _DURATION.findall(text)))
 
 
-def create_invitation(ctx: Context, email: str, atoms: set[Atom], expires_in: float) -> Invitation:
+def create_invitation(
+    ctx: Context, email: str, atoms: set[Atom], expires_in: float, organization: str = ORG_ID
+) -> Invitation:
     now = ctx.world.now()
-    invitation = Invitation(secrets.token_hex(16), email, now, now + expires_in, set(atoms))
+    invitation = Invitation(
+        secrets.token_hex(16), email, now, now + expires_in, set(atoms), organization
+    )
     ctx.world.invitations[invitation.token] = invitation
     return invitation
 
@@ -341,6 +363,7 @@ def accept(ctx: Context, invitation: Invitation) -> Member:
             invitation.email,
             invitation.email.split("@")[0].replace(".", " ").title(),
             ctx.world.now(),
+            organization_id=invitation.organization_id,
         )
         ctx.world.members[member.user_id] = member
     member.atoms |= invitation.atoms
@@ -350,9 +373,11 @@ def accept(ctx: Context, invitation: Invitation) -> Member:
 # ---------------------------------------------------------------- handlers
 
 
-def _check_org(params: dict[str, str]) -> None:
-    if params.get("organization_id") != ORG_ID:
+def _check_org(ctx: Context, params: dict[str, str]) -> str:
+    organization = params.get("organization_id") or ""
+    if organization not in ctx.world.organizations:
         raise CloudProblem(404, "organization.not_found", "Organization not found.")
+    return organization
 
 
 def _body(req: Request) -> Any:
@@ -369,31 +394,37 @@ def _csv(raw: str) -> list[str]:
 
 
 def list_organizations(ctx: Context, req: Request, params: dict[str, str]) -> Response:
-    return Response(200, {"organizations": [organization_body()]})
+    found = [organization_body(ctx.world, o) for o in ctx.world.organizations]
+    return Response(200, {"organizations": found})
 
 
 def get_organization(ctx: Context, req: Request, params: dict[str, str]) -> Response:
-    _check_org(params)
-    return Response(200, organization_body())
+    return Response(200, organization_body(ctx.world, _check_org(ctx, params)))
 
 
 def list_members(ctx: Context, req: Request, params: dict[str, str]) -> Response:
-    _check_org(params)
-    members = [member_body(ctx, m) for m in ctx.world.members.values()]
+    organization = _check_org(ctx, params)
+    members = [
+        member_body(ctx, m) for m in ctx.world.members.values() if m.organization_id == organization
+    ]
     return Response(200, {"members": ctx.order(members)})
 
 
 def delete_members(ctx: Context, req: Request, params: dict[str, str]) -> Response:
-    _check_org(params)
+    organization = _check_org(ctx, params)
     ids = _csv(params["raw:user_ids"])
-    missing = [i for i in ids if i not in ctx.world.members]
+    missing = [
+        i
+        for i in ids
+        if i not in ctx.world.members or ctx.world.members[i].organization_id != organization
+    ]
     if not ids or missing:
         raise CloudProblem(
             404,
             "organization.membership_not_found",
             f"Organization membership not found. [{', '.join(missing or ids)}]",
         )
-    if not _admins(ctx.world) - set(ids):
+    if ctx.runtime.last_admin_guard and not _admins(ctx.world, organization) - set(ids):
         raise _last_admin()
     for user_id in ids:
         del ctx.world.members[user_id]
@@ -401,8 +432,12 @@ def delete_members(ctx: Context, req: Request, params: dict[str, str]) -> Respon
 
 
 def list_invitations(ctx: Context, req: Request, params: dict[str, str]) -> Response:
-    _check_org(params)
-    items = [invitation_body(ctx, i) for i in ctx.world.invitations.values()]
+    organization = _check_org(ctx, params)
+    items = [
+        invitation_body(ctx, i)
+        for i in ctx.world.invitations.values()
+        if i.organization_id == organization
+    ]
     return Response(200, {"invitations": ctx.order(items)})
 
 
@@ -414,7 +449,7 @@ def get_invitation(ctx: Context, req: Request, params: dict[str, str]) -> Respon
 
 
 def post_invitations(ctx: Context, req: Request, params: dict[str, str]) -> Response:
-    _check_org(params)
+    organization = _check_org(ctx, params)
     limited = _invitation_quota(ctx)
     if limited is not None:
         return limited
@@ -431,6 +466,7 @@ def post_invitations(ctx: Context, req: Request, params: dict[str, str]) -> Resp
                 "organization.invitation_invalid_email",
                 f"Invitation email was not valid. [{email}]",
             )
+        # A person belongs to one organization at a time (this one or another).
         if ctx.world.member_by_email(email) is not None:
             raise CloudProblem(
                 400,
@@ -440,7 +476,9 @@ def post_invitations(ctx: Context, req: Request, params: dict[str, str]) -> Resp
         pending = [
             i
             for i in ctx.world.invitations.values()
-            if i.email.lower() == email.lower() and i.expires_at > ctx.world.now()
+            if i.email.lower() == email.lower()
+            and i.organization_id == organization
+            and i.expires_at > ctx.world.now()
         ]
         if pending:
             raise CloudProblem(
@@ -449,24 +487,28 @@ def post_invitations(ctx: Context, req: Request, params: dict[str, str]) -> Resp
                 f"An invitation for this email already exists. [{email}]",
             )
     expires_in = parse_duration(body.get("expires_in"))
-    atoms = parse_assignments(ctx.world, body.get("role_assignments"))
+    atoms = parse_assignments(ctx.world, body.get("role_assignments"), organization=organization)
     created = []
     for email in emails:
         # An expired invitation for the same email is replaced.
         for token in [
-            t for t, i in ctx.world.invitations.items() if i.email.lower() == email.lower()
+            t
+            for t, i in ctx.world.invitations.items()
+            if i.email.lower() == email.lower() and i.organization_id == organization
         ]:
             del ctx.world.invitations[token]
-        created.append(invitation_body(ctx, create_invitation(ctx, email, atoms, expires_in)))
+        invitation = create_invitation(ctx, email, atoms, expires_in, organization)
+        created.append(invitation_body(ctx, invitation))
     return Response(201, {"invitations": created})
 
 
 def delete_invitations(ctx: Context, req: Request, params: dict[str, str]) -> Response:
-    _check_org(params)
+    organization = _check_org(ctx, params)
     tokens = _csv(params["raw:invitation_tokens"])
     if not tokens:
         raise CloudProblem(400, "root.invalid_data", "No valid invitation token was supplied.")
-    if any(t not in ctx.world.invitations for t in tokens):
+    invitations = ctx.world.invitations
+    if any(t not in invitations or invitations[t].organization_id != organization for t in tokens):
         raise CloudProblem(404, "organization.invitation_not_found", "Invitation not found.")
     for token in tokens:
         del ctx.world.invitations[token]
@@ -484,15 +526,20 @@ def _target_member(ctx: Context, params: dict[str, str]) -> Member:
 
 def add_assignments(ctx: Context, req: Request, params: dict[str, str]) -> Response:
     member = _target_member(ctx, params)
-    atoms = parse_assignments(ctx.world, _body(req), verb="add")
+    atoms = parse_assignments(
+        ctx.world, _body(req), verb="add", organization=member.organization_id
+    )
     member.atoms |= atoms
     return Response(200, {})
 
 
 def remove_assignments(ctx: Context, req: Request, params: dict[str, str]) -> Response:
     member = _target_member(ctx, params)
-    atoms = parse_assignments(ctx.world, _body(req), verb="remove")
-    if member.user_id in _admins(ctx.world) and _admins(ctx.world) == {member.user_id}:
+    atoms = parse_assignments(
+        ctx.world, _body(req), verb="remove", organization=member.organization_id
+    )
+    admins = _admins(ctx.world, member.organization_id)
+    if ctx.runtime.last_admin_guard and admins == {member.user_id}:
         remaining = member.atoms - atoms
         if not any(
             a.scope == "organization" and a.role_id == "organization-admin" for a in remaining

@@ -34,6 +34,8 @@ class Fault:
     location: str | None = None
     drip: float | None = None
     oversize: int | None = None
+    # The route runs first (a write lands), then the fault answers instead of it.
+    applied: bool = False
 
     @property
     def replaces_answer(self) -> bool:
@@ -56,6 +58,10 @@ class Runtime:
     # Rate-limit windows: (window number, requests in it).
     cloud_window: tuple[int, int] = (0, 0)
     invite_window: tuple[int, int] = (0, 0)
+    # Refuse removing or demoting an organization's last admin (a sandbox choice: no source
+    # says Elastic Cloud does); off, the sandbox does what it is told, as a Cloud without that
+    # check would.
+    last_admin_guard: bool = True
 
 
 @dataclass

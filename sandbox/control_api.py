@@ -19,13 +19,15 @@ class ControlError(Exception):
     pass
 
 
-def _atoms(world: World, value: Any) -> set[Atom]:
+def _atoms(world: World, value: Any, organization: str = ORG_ID) -> set[Atom]:
     """Atoms from a ``RoleAssignments`` body, or a list of role ids (each for the whole
     organization / all deployments / all projects of its type) or atom dicts
     ``{scope, role, target, type?, applicationRoles?}``."""
     if value is None or isinstance(value, dict):
         try:
-            return cloud_api.parse_assignments(world, value, check_hidden=False)
+            return cloud_api.parse_assignments(
+                world, value, check_hidden=False, organization=organization
+            )
         except CloudProblem as problem:
             raise ControlError(problem.message) from None
     if not isinstance(value, list):
@@ -39,12 +41,13 @@ def _atoms(world: World, value: Any) -> set[Atom]:
                     item["scope"],
                     item.get("type", ""),
                     item["role"],
-                    item.get("target") or (ORG_ID if item["scope"] == "organization" else "all"),
+                    item.get("target")
+                    or (organization if item["scope"] == "organization" else "all"),
                     None if roles is None else tuple(sorted(set(roles))),
                 )
             )
         elif item in ORGANIZATION_ROLES:
-            atoms.add(Atom("organization", "", item, ORG_ID))
+            atoms.add(Atom("organization", "", item, organization))
         elif item in DEPLOYMENT_ROLES:
             atoms.add(Atom("deployment", "", item, "all"))
         else:
@@ -71,12 +74,22 @@ def _fault(body: dict[str, Any]) -> Fault:
         location=body.get("location"),
         drip=None if body.get("drip") is None else float(body["drip"]),
         oversize=None if body.get("oversize") is None else int(body["oversize"]),
+        applied=bool(body.get("applied")),
     )
     if fault.location is not None and not (fault.status and 300 <= fault.status < 400):
         raise ControlError("location needs a 3xx status")
+    if fault.applied and not (fault.drop or fault.status):
+        raise ControlError("applied needs a status (or drop) to answer after the route ran")
     if fault.oversize is not None and fault.oversize < 64:
         raise ControlError("oversize is a body size in bytes, at least 64")
     return fault
+
+
+def _organization(world: World, body: dict[str, Any]) -> str:
+    organization = str(body.get("organization") or ORG_ID)
+    if organization not in world.organizations:
+        raise ControlError(f"no organization {organization!r} (add_organization first)")
+    return organization
 
 
 def _member(ctx: Context, user_id: str) -> Member:
@@ -137,21 +150,28 @@ def _dispatch(
         world.saved_objects.setdefault(body["space"], []).append(item)
     elif name == "cluster":
         world.cluster_uuid = str(body["uuid"])
+    elif name == "organizations":
+        world.organizations[str(body["id"])] = str(body.get("name") or f"Organization {body['id']}")
+    elif name == "guards":
+        runtime.last_admin_guard = bool(body.get("last_admin", True))
     elif name == "members":
         email = body["email"]
+        organization = _organization(world, body)
         member = world.member_by_email(email)
         if member is None:
             member = Member(world.new_user_id(), email, body.get("name") or email, world.now())
             world.members[member.user_id] = member
-        member.atoms = _atoms(world, body.get("assignments"))
+        member.organization_id = organization
+        member.atoms = _atoms(world, body.get("assignments"), organization)
         out = {"user_id": member.user_id}
     elif name == "invitations":
-        atoms = _atoms(world, body.get("role_assignments"))
+        organization = _organization(world, body)
+        atoms = _atoms(world, body.get("role_assignments"), organization)
         try:
             expires = cloud_api.parse_duration(body.get("expires_in"))
         except CloudProblem as problem:
             raise ControlError(problem.message) from None
-        invitation = cloud_api.create_invitation(ctx, body["email"], atoms, expires)
+        invitation = cloud_api.create_invitation(ctx, body["email"], atoms, expires, organization)
         out = {"token": invitation.token, "expires_at": iso(invitation.expires_at)}
     elif name == "hidden":
         world.hidden_ids = set(body.get("ids") or ())
@@ -167,7 +187,8 @@ def _dispatch(
         world.clock_offset += float(body.get("seconds") or 0)
         out = {"now": iso(world.now())}
     elif name == "assignments":
-        _member(ctx, body["user_id"]).atoms = _atoms(world, body.get("role_assignments"))
+        member = _member(ctx, body["user_id"])
+        member.atoms = _atoms(world, body.get("role_assignments"), member.organization_id)
     elif name == "faults":
         runtime.faults.append(_fault(body))
     elif name == "latency":

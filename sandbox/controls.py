@@ -72,13 +72,26 @@ class Controls:
         """The uuid of the Elasticsearch cluster behind Kibana (``GET /api/stats``)."""
         self._call("POST", "cluster", {"uuid": uuid})
 
+    def add_organization(self, organization_id: str, name: str | None = None) -> None:
+        """Another organization on the same API (no members until seeded): the API key
+        reaches every organization of the sandbox."""
+        self._call("POST", "organizations", {"id": organization_id, "name": name})
+
+    def server_guards(self, *, last_admin: bool) -> None:
+        """Switch the sandbox's own refusal to remove or demote an organization's last admin
+        (on by default; ``reset`` turns it on again). Off, the sandbox plays a Cloud without
+        that check, so the product's own guard is what is tested."""
+        self._call("POST", "guards", {"last_admin": last_admin})
+
     def seed_member(
         self,
         email: str,
         roles_atoms_or_assignments: Sequence[Any] | Mapping[str, Any] | None = None,
         name: str | None = None,
+        organization: str | None = None,
     ) -> str:
-        """Add (or replace the roles of) an accepted member; returns its user id.
+        """Add (or replace the roles of) an accepted member of ``organization`` (default the
+        sandbox's ``1000000001``); returns its user id.
 
         Roles: a ``RoleAssignments`` object, or a list of role ids (each granted on the whole
         organization / all deployments / all projects of its type) or atom dicts
@@ -89,7 +102,8 @@ class Controls:
             value = list(value)
         elif value is not None:
             value = dict(value)
-        out = self._call("POST", "members", {"email": email, "assignments": value, "name": name})
+        body = {"email": email, "assignments": value, "name": name, "organization": organization}
+        out = self._call("POST", "members", body)
         return str(out["user_id"])
 
     def seed_invitation(
@@ -97,12 +111,19 @@ class Controls:
         email: str,
         role_assignments: Mapping[str, Any] | Sequence[Any] | None = None,
         expires_in: str | None = None,
+        organization: str | None = None,
     ) -> str:
-        """Create a pending invitation (no rate limit); returns its token."""
+        """Create a pending invitation (no rate limit) in ``organization`` (default the
+        sandbox's); returns its token."""
         value: Any = role_assignments
         if value is not None:
             value = dict(value) if isinstance(value, Mapping) else list(value)
-        body = {"email": email, "role_assignments": value, "expires_in": expires_in}
+        body = {
+            "email": email,
+            "role_assignments": value,
+            "expires_in": expires_in,
+            "organization": organization,
+        }
         return str(self._call("POST", "invitations", body)["token"])
 
     def hide_ids(self, ids: Sequence[str]) -> None:
@@ -143,6 +164,7 @@ class Controls:
         location: str | None = None,
         drip: float | None = None,
         oversize: int | None = None,
+        applied: bool = False,
     ) -> None:
         """The next ``count`` requests matching ``method`` (None: any) and ``path_regex``
         (searched in the path) misbehave; the route does not run when the fault answers itself.
@@ -157,7 +179,10 @@ class Controls:
           seconds after the headers;
         - ``oversize``: answer a JSON list of this many bytes, generated while sent (Kibana
           roles, or ``{"members": [...]}`` on Cloud);
-        - ``latency``: wait this many seconds first.
+        - ``latency``: wait this many seconds first;
+        - ``applied``: with ``status`` (or ``"drop"``), the route runs first, so a write lands
+          and only its answer is lost or replaced (the ambiguous failure a client must re-read
+          after).
         """
         fields: dict[str, Any] = {
             "path": path_regex,
@@ -169,6 +194,7 @@ class Controls:
             "location": location,
             "drip": drip,
             "oversize": oversize,
+            "applied": applied,
         }
         if body is not NO_BODY:
             fields["body"] = body

@@ -109,6 +109,9 @@ class _Handler(BaseHTTPRequestHandler):
             delay = ctx.runtime.latency + ((fault.latency or 0.0) if fault else 0.0)
         if delay > 0:
             time.sleep(delay)
+        if fault is not None and fault.applied:
+            with ctx.lock:  # the route runs (a write lands); the fault answers instead
+                self._dispatch(ctx, service, req, found)
         if fault is not None and fault.drop:
             self._log(req, None)
             self.close_connection = True

@@ -52,6 +52,7 @@ class Member:
     name: str
     member_since: float
     atoms: set[Atom] = field(default_factory=set)
+    organization_id: str = ORG_ID
 
 
 @dataclass
@@ -61,6 +62,7 @@ class Invitation:
     created_at: float
     expires_at: float
     atoms: set[Atom] = field(default_factory=set)
+    organization_id: str = ORG_ID
 
 
 def new_cluster_uuid() -> str:
@@ -90,11 +92,13 @@ def iso(timestamp: float) -> str:
 class World:
     """Everything a sandbox keeps. ``spaces``: the stored form of each space by id (``default``
     included); ``saved_objects``: what the sandbox keeps in each space (seeded through the
-    controls; deleting the space drops them)."""
+    controls; deleting the space drops them); ``organizations``: name by id (``1000000001``,
+    and any the controls add); each member and invitation belongs to one of them."""
 
     roles: dict[str, dict[str, Any]] = field(default_factory=dict)
     spaces: dict[str, dict[str, Any]] = field(default_factory=lambda: {"default": default_space()})
     saved_objects: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    organizations: dict[str, str] = field(default_factory=lambda: {ORG_ID: ORG_NAME})
     members: dict[str, Member] = field(default_factory=dict)
     invitations: dict[str, Invitation] = field(default_factory=dict)
     hidden_ids: set[str] = field(default_factory=set)
@@ -136,6 +140,7 @@ class World:
             "roles": self.roles,
             "spaces": self.spaces,
             "saved_objects": self.saved_objects,
+            "organizations": self.organizations,
             "members": [
                 {
                     "user_id": m.user_id,
@@ -143,6 +148,7 @@ class World:
                     "name": m.name,
                     "member_since": m.member_since,
                     "atoms": sorted(a.to_json() for a in m.atoms),
+                    "organization_id": m.organization_id,
                 }
                 for m in self.members.values()
             ],
@@ -153,6 +159,7 @@ class World:
                     "created_at": i.created_at,
                     "expires_at": i.expires_at,
                     "atoms": sorted(a.to_json() for a in i.atoms),
+                    "organization_id": i.organization_id,
                 }
                 for i in self.invitations.values()
             ],
@@ -168,6 +175,7 @@ class World:
             raise ValueError(f"unsupported sandbox state version {data.get('version')!r}")
         world = cls(
             roles=dict(data.get("roles") or {}),
+            organizations=dict(data.get("organizations") or {ORG_ID: ORG_NAME}),
             spaces={"default": default_space(), **(data.get("spaces") or {})},
             saved_objects=dict(data.get("saved_objects") or {}),
             hidden_ids=set(data.get("hidden_ids") or ()),
@@ -183,6 +191,7 @@ class World:
                 name=item.get("name", ""),
                 member_since=float(item["member_since"]),
                 atoms={Atom.from_json(a) for a in item.get("atoms") or ()},
+                organization_id=item.get("organization_id") or ORG_ID,
             )
         for item in data.get("invitations") or ():
             world.invitations[item["token"]] = Invitation(
@@ -191,6 +200,7 @@ class World:
                 created_at=float(item["created_at"]),
                 expires_at=float(item["expires_at"]),
                 atoms={Atom.from_json(a) for a in item.get("atoms") or ()},
+                organization_id=item.get("organization_id") or ORG_ID,
             )
         return world
 

@@ -374,3 +374,61 @@ def test_drift_controls(cloud: Api, controls: Controls) -> None:
     assert member(cloud, user)["role_assignments"] == {
         "organization": [{"role_id": "billing-admin", "organization_id": ORG}]
     }
+
+
+# ---------------------------------------------------------------- controls for the product's guards
+
+
+def test_the_last_admin_guard_can_be_switched_off(cloud: Api, controls: Controls) -> None:
+    owner = cloud("GET", f"/organizations/{ORG}/members").json()["members"][0]["user_id"]
+    controls.server_guards(last_admin=False)
+    demote = {"organization": [{"role_id": "organization-admin", "organization_id": ORG}]}
+    assert cloud("DELETE", f"/users/{owner}/role_assignments", json=demote).status_code == 200
+    assert cloud("DELETE", f"/organizations/{ORG}/members/{owner}").status_code == 200
+    assert cloud("GET", f"/organizations/{ORG}/members").json()["members"] == []
+    controls.reset()
+    owner = cloud("GET", f"/organizations/{ORG}/members").json()["members"][0]["user_id"]
+    assert cloud("DELETE", f"/organizations/{ORG}/members/{owner}").status_code == 400
+
+
+def test_a_second_organization_keeps_its_own_members_and_invitations(
+    cloud: Api, controls: Controls
+) -> None:
+    other = "1000000002"
+    controls.add_organization(other, "Other")
+    assert {o["id"] for o in cloud("GET", "/organizations").json()["organizations"]} == {
+        ORG,
+        other,
+    }
+    user = controls.seed_member("x@example.com", ["organization-admin"], organization=other)
+    (listed,) = cloud("GET", f"/organizations/{other}/members").json()["members"]
+    assert listed["user_id"] == user and listed["organization_id"] == other
+    assert listed["role_assignments"]["organization"][0]["organization_id"] == other
+    assert [
+        m["email"] for m in cloud("GET", f"/organizations/{ORG}/members").json()["members"]
+    ] == ["owner@sandbox.example"]
+    # One organization at a time: x belongs to the other one.
+    invite = {"emails": ["x@example.com"], "role_assignments": {}}
+    refused = cloud("POST", f"/organizations/{ORG}/invitations", json=invite)
+    assert code(refused) == "organization.user_organization_already_belongs"
+    assert cloud("DELETE", f"/organizations/{ORG}/members/{user}").status_code == 404
+    # Roles of another organization are refused for its members.
+    foreign = {"organization": [{"role_id": "billing-admin", "organization_id": ORG}]}
+    assert cloud("POST", f"/users/{user}/role_assignments", json=foreign).status_code == 403
+    controls.seed_invitation("y@example.com", ["billing-admin"], organization=other)
+    assert cloud("GET", f"/organizations/{ORG}/invitations").json()["invitations"] == []
+    (pending,) = cloud("GET", f"/organizations/{other}/invitations").json()["invitations"]
+    assert pending["organization"]["id"] == other
+    assert (
+        cloud("DELETE", f"/organizations/{other}/members/{user}").status_code == 400
+    )  # last admin
+
+
+def test_an_applied_fault_lets_the_write_land_and_loses_its_answer(
+    cloud: Api, controls: Controls
+) -> None:
+    controls.fault(r"/invitations$", "POST", status=503, applied=True)
+    body = {"emails": ["z@example.com"], "role_assignments": {}}
+    assert cloud("POST", f"/organizations/{ORG}/invitations", json=body).status_code == 503
+    (landed,) = cloud("GET", f"/organizations/{ORG}/invitations").json()["invitations"]
+    assert landed["email"] == "z@example.com"

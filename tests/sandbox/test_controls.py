@@ -161,3 +161,13 @@ def test_shuffle(make_sandbox: Callable[..., Sandbox]) -> None:
         tuple(kibana("GET", "/api/security/role/big").json()["elasticsearch"]["cluster"])
         for _ in range(3)
     } == {tuple(names)}
+
+
+def test_an_applied_fault_needs_an_answer_and_an_organization_must_exist(
+    make_sandbox: Callable[..., Sandbox],
+) -> None:
+    controls = Controls(make_sandbox().cloud_url)
+    with pytest.raises(ControlError, match="applied needs a status"):
+        controls.fault("/x", applied=True)
+    with pytest.raises(ControlError, match="no organization '42'"):
+        controls.seed_member("a@example.com", [], organization="42")
