@@ -3,6 +3,12 @@ and in authoritative mode one ``CloudRoster`` that removes whoever is not declar
 
 Each member's Pulumi name is its email (``email_key``: lower-cased), so URNs stay stable and
 every line of ``pulumi preview`` names a person the reader knows.
+
+Order: the members whose config grants organization-admin go first, the other members and the
+roster after them, so that in one ``up`` a promotion lands before a demotion or removal it
+makes safe (the organization always keeps an admin). Warnings: preview names each create that
+adopts a member already there, and every run names the roles Cloud keeps (hidden deployments
+and projects).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
+from .core.cloud_catalog import ORGANIZATION_ADMIN
 from .core.members.spec import CloudSettings, MemberSpec, email_key
 from .providers.cloud_member import CloudMemberProvider
 from .providers.cloud_roster import CloudRosterProvider
@@ -32,6 +39,8 @@ class CloudMember(pulumi.dynamic.Resource, module="cloud", name="Member"):
 
     status: pulumi.Output[str]
     assignments: pulumi.Output[list[dict[str, Any]]]
+    adopts: pulumi.Output[dict[str, Any] | None]
+    kept: pulumi.Output[list[dict[str, Any]] | None]
 
     def __init__(
         self,
@@ -51,8 +60,23 @@ class CloudMember(pulumi.dynamic.Resource, module="cloud", name="Member"):
             status=None,
             userId=None,
             expiresAt=None,
+            adopts=None,
+            kept=None,
         )
         super().__init__(CloudMemberProvider(), key, props, opts)
+        self.adopts.apply(self._say_adopts)
+        self.kept.apply(self._say_kept)
+
+    def _say_adopts(self, adopts: dict[str, Any] | None) -> None:
+        # Only a create's checked inputs carry ``adopts``, and preview is where the user decides.
+        if not adopts or not pulumi.runtime.is_dry_run():
+            return
+        say = pulumi.log.warn if adopts.get("removes") else pulumi.log.info
+        say(str(adopts.get("message")), resource=self)
+
+    def _say_kept(self, kept: list[dict[str, Any]] | None) -> None:
+        for atom in kept or ():
+            pulumi.log.warn(str(atom.get("reason")), resource=self)
 
 
 class CloudRoster(pulumi.dynamic.Resource, module="cloud", name="Roster"):
@@ -87,12 +111,17 @@ class CloudMembers(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("elastic-access:cloud:Members", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        self.members = {
-            email_key(email): CloudMember(email, spec, cloud, child)
-            for email, spec in sorted(members.items())
+        specs = {email_key(email): spec for email, spec in sorted(members.items())}
+        admins = {e: s for e, s in specs.items() if ORGANIZATION_ADMIN in s.organization}
+        first = {
+            e: CloudMember(e, s, cloud, pulumi.ResourceOptions(parent=self))
+            for e, s in admins.items()
         }
-        self.roster = CloudRoster(list(self.members), cloud, child) if cloud.authoritative else None
+        after = pulumi.ResourceOptions(parent=self, depends_on=list(first.values()))
+        self.members = {
+            e: first.get(e) or CloudMember(e, s, cloud, after) for e, s in specs.items()
+        }
+        self.roster = CloudRoster(list(self.members), cloud, after) if cloud.authoritative else None
         self.statuses = pulumi.Output.all(*(m.status for m in self.members.values())).apply(
             lambda states: dict(zip(self.members, states, strict=True))
         )

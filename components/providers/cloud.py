@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from pulumi.dynamic import ConfigureRequest, ResourceProvider
 
-from ..live.cloud import LiveCloud, cloud_from_config
+from ..core.members.decisions import StackMembers
+from ..live.cloud import LiveCloud, cloud_from_config, stack_members
 
 
 class CloudProvider(ResourceProvider):
-    """A provider over the process's one ``LiveCloud`` (one roster per organization)."""
+    """A provider over the process's one ``LiveCloud`` (one roster per organization) and what
+    the whole stack config declares about the organization (``StackMembers``: the end state
+    that preview holds the organization-admin rule against)."""
 
     serialize_as_secret_always = False
     _live: LiveCloud
+    _stack: StackMembers
 
     def configure(self, req: ConfigureRequest) -> None:
         """Build (or join) the process's view of the organization from the stack config and
         environment."""
         self._live = cloud_from_config(req.config)
+        self._stack = stack_members(req.config, self._live.settings)

@@ -2,13 +2,15 @@
 
 Props: ``props.RosterProps``. One resource per stack. ``check`` lists the live organization and
 puts the emails that are neither declared nor protected into ``undeclared``, so ``pulumi
-preview`` names each person ``up`` would remove; ``up`` removes exactly those (memberships and
-invitations alike). The module path and class name are saved in Pulumi state: do not move or
-rename them.
+preview`` names each person ``up`` would remove, and refuses when that (with the members' own
+changes) leaves the organization without an organization admin; ``up`` removes exactly those
+(memberships and invitations alike), deciding on a fresh list and never the last admin. The
+module path and class name are saved in Pulumi state: do not move or rename them.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from pulumi.dynamic import (
@@ -21,7 +23,9 @@ from pulumi.dynamic import (
 )
 
 from ..clients.errors import ApiError
-from ..core.members.decisions import removal_refusal, undeclared
+from ..core.members.decisions import lockout_refusal, removal_refusal, undeclared
+from ..core.members.roster import Roster
+from ..core.members.spec import email_key
 from ..live.errors import Refused
 from .cloud import CloudProvider
 from .props import ROSTER_INPUTS
@@ -39,16 +43,26 @@ class CloudRosterProvider(CloudProvider):
         if not self._live.reachable_config:
             message = f"cloud.authoritative needs the Elastic Cloud API: {self._live.missing}"
             return CheckResult(news, [CheckFailure("cloud", message)])
+        organization = str(news["organizationId"])
         try:
-            news = {**news, "undeclared": self._undeclared(news)}
+            roster = self._live.roster(organization)
         except ApiError as error:
             message = f"cloud.authoritative: could not list the organization: {error}"
             return CheckResult(news, [CheckFailure("cloud", message)])
+        news = {**news, "undeclared": _undeclared(roster, news)}
+        stack = replace(
+            self._stack,
+            declared=self._stack.declared | {email_key(e) for e in news.get("declared") or ()},
+            authoritative=True,
+            protect=frozenset(email_key(e) for e in news.get("protect") or ()),
+        )
+        refusal = lockout_refusal(roster, stack, organization)
+        if refusal:
+            return CheckResult(news, [CheckFailure("cloud", f"cloud.authoritative: {refusal}")])
         return CheckResult(news, [])
 
     def _undeclared(self, props: dict[str, Any]) -> list[str]:
-        roster = self._live.roster(str(props["organizationId"]))
-        return undeclared(roster, props.get("declared") or (), props.get("protect") or ())
+        return _undeclared(self._live.roster(str(props["organizationId"])), props)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Changes when someone is undeclared, or the declared or protected emails change."""
@@ -68,17 +82,25 @@ class CloudRosterProvider(CloudProvider):
         return UpdateResult(self._remove_undeclared(news))
 
     def _remove_undeclared(self, props: dict[str, Any]) -> dict[str, Any]:
-        """Remove whoever preview listed and is still undeclared now; nobody else."""
+        """Remove whoever preview listed and is still undeclared now; nobody else. Decided on
+        a fresh list, with the other writes that remove or demote an admin held off, admins
+        last: the last organization admin stays (and the up fails, naming it)."""
         organization = str(props["organizationId"])
-        roster = self._live.roster(organization)
-        still = set(undeclared(roster, props.get("declared") or (), props.get("protect") or ()))
-        removed = []
-        for email in sorted(set(props.get("undeclared") or ()) & still):
-            refusal = removal_refusal(email, roster, props.get("protect") or ())
-            if refusal:
-                raise Refused(f"authoritative mode: {refusal}")
-            self._live.remove(organization, roster[email])
-            removed.append(email)
+        protect = props.get("protect") or ()
+        removed, refusals = [], []
+        with self._live.admin_writes(organization):
+            roster = self._live.roster(organization, fresh=True)
+            still = set(_undeclared(roster, props)) & set(props.get("undeclared") or ())
+            for email in sorted(still, key=lambda e: (e in roster.admins(), e)):
+                refusal = removal_refusal(email, roster, protect, organization)
+                if refusal:
+                    refusals.append(refusal)
+                    continue
+                self._live.remove(organization, roster[email])  # recorded in ``roster``
+                removed.append(email)
+        if refusals:
+            done = f"removed {', '.join(sorted(removed))}, but " if removed else ""
+            raise Refused(f"authoritative mode {done}kept {' '.join(refusals)}")
         return {**{k: props.get(k) for k in ROSTER_INPUTS}, "undeclared": [], "removed": removed}
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -89,6 +111,10 @@ class CloudRosterProvider(CloudProvider):
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """Turning authoritative mode off removes nobody."""
+
+
+def _undeclared(roster: Roster, props: dict[str, Any]) -> list[str]:
+    return undeclared(roster, props.get("declared") or (), props.get("protect") or ())
 
 
 __all__ = ["CloudRosterProvider"]

@@ -28,7 +28,10 @@ class MemberProps(TypedDict, total=False):
     """An organization member: ``email``, ``member`` (its config, as under
     ``elastic-access:members``), ``organizationId``, ``inviteExpiresIn``, ``protected``; check
     adds ``assignments`` (the atoms the config grants; after create, update and read the live
-    atoms); outputs add ``status`` (active, pending or expired), ``userId``, ``expiresAt``."""
+    atoms), and ``adopts`` on a create that takes over a member who exists already
+    (``{message, removes, adds}``: what preview warns about); outputs add ``status`` (active,
+    pending or expired), ``userId``, ``expiresAt`` and ``kept`` (roles Cloud refuses to remove,
+    each an atom with its ``reason``)."""
 
     email: str
     member: dict[str, Any]
@@ -39,6 +42,8 @@ class MemberProps(TypedDict, total=False):
     status: str | None
     userId: str | None
     expiresAt: str | None
+    adopts: dict[str, Any] | None
+    kept: list[dict[str, Any]] | None
 
 
 MEMBER_INPUTS = ("email", "member", "organizationId", "inviteExpiresIn", "protected", "assignments")

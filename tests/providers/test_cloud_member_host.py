@@ -16,7 +16,7 @@ from tests.support.provider_host import ProviderError, ProviderHost, provider_bl
 
 ROSTER = "pulumi-python:dynamic/cloud:Roster"
 BOB = "bob@example.com"
-THREE = {
+THREE: dict[str, Any] = {
     "projects": {
         "observability": {
             "projects": {
@@ -51,7 +51,7 @@ def invitations_of(sandbox: Sandbox, email: str, key: str = "sandbox") -> list[d
 
 def up(host: ProviderHost, email: str, member: dict[str, Any], olds: Any = None, **kw: Any) -> Any:
     """Check, then create (no olds) or diff + update: returns (checked, outputs, changed)."""
-    checked, failures = host.check(MEMBER, email, {}, member_props(email, member, **kw))
+    checked, failures = host.check(MEMBER, email, olds or {}, member_props(email, member, **kw))
     assert failures == []
     if olds is None:
         return checked, host.create(MEMBER, email, checked)[1], True
@@ -126,7 +126,7 @@ def test_switching_a_type_from_individual_to_all_and_changing_application_roles(
 ) -> None:
     user_id = cloud_controls.seed_member(BOB, {})
     with cloud_host(sandbox) as host:
-        _, outs, _ = up(host, BOB, THREE)
+        _, outs, _ = up(host, BOB, {**THREE, "adopt": True})
         assert outs["status"] == "active" and outs["userId"] == user_id
         everything = {"projects": {"observability": {"all": "observability-viewer"}}}
         _, outs, _ = up(host, BOB, everything, olds=outs)
@@ -149,7 +149,7 @@ def test_a_hidden_project_id_gives_a_message_naming_it(
     cloud_controls.seed_member(BOB, {})
     cloud_controls.hide_ids(["ghi789"])
     with cloud_host(sandbox) as host:
-        checked, _ = host.check(MEMBER, BOB, {}, member_props(BOB, THREE))
+        checked, _ = host.check(MEMBER, BOB, {}, member_props(BOB, {**THREE, "adopt": True}))
         with pytest.raises(ProviderError) as refused:
             host.create(MEMBER, BOB, checked)
     assert "ghi789" in refused.value.message
@@ -193,7 +193,8 @@ def test_delete_removes_invitation_or_membership_but_never_a_protected_member(
         assert invitations_of(sandbox, BOB) == []
 
         cloud_controls.seed_member("carol@example.com", {})
-        _, active, _ = up(host, "carol@example.com", {"organization": "billing-admin"})
+        billing = {"organization": "billing-admin", "adopt": True}
+        _, active, _ = up(host, "carol@example.com", billing)
         host.delete(MEMBER, "carol@example.com", "carol@example.com", active)
         assert member_of(sandbox, "carol@example.com") is None
 
@@ -206,12 +207,22 @@ def test_delete_removes_invitation_or_membership_but_never_a_protected_member(
         assert "last organization-admin" in refused.value.message
 
         _, failures = host.check(
-            MEMBER, owner, {}, member_props(owner, {"organization": "billing-admin"}, True)
+            MEMBER, owner, kept, member_props(owner, {"organization": "billing-admin"}, True)
         )
         assert failures and "never demotes" in failures[0][1]
         unprotected = member_props(owner, {"organization": "billing-admin"})
-        _, failures = host.check(MEMBER, owner, {}, unprotected)
-        assert failures and "last organization-admin" in failures[0][1]
+        _, failures = host.check(MEMBER, owner, kept, unprotected)
+        assert failures == [
+            (
+                "member",
+                "members.owner@sandbox.example: this up would leave organization 1000000001 "
+                "without an organization-admin, so nobody could manage its members and billing: "
+                "owner@sandbox.example loses it (members.owner@sandbox.example.organization no "
+                "longer grants organization-admin). Keep organization-admin for one of them (or "
+                "add one to cloud.protect), or make another active member organization-admin "
+                "first.",
+            )
+        ]
     assert member_of(sandbox, owner) is not None
 
 
@@ -284,7 +295,7 @@ def test_shuffled_members_and_ids_read_back_with_no_diff() -> None:
         controls = Controls(sandbox.cloud_url)
         controls.seed_member(BOB, {})
         with cloud_host(sandbox) as host:
-            checked, outs, _ = up(host, BOB, THREE)
+            checked, outs, _ = up(host, BOB, {**THREE, "adopt": True})
         for _ in range(3):
             with cloud_host(sandbox) as host:
                 _, read_outs, _ = host.read(MEMBER, BOB, BOB, outs)
@@ -298,7 +309,7 @@ def test_a_hidden_id_that_stays_does_not_block_other_changes(
     deployment still in the member's assignments is never named in a request."""
     cloud_controls.seed_member(BOB, {})
     with cloud_host(sandbox) as host:
-        _, outs, _ = up(host, BOB, THREE)
+        _, outs, _ = up(host, BOB, {**THREE, "adopt": True})
     cloud_controls.hide_ids(["ghi789"])
     fewer = {
         "projects": {

@@ -76,6 +76,24 @@ class Atom:
 Atoms = frozenset[Atom]
 
 
+def config_path(email: str, atom: Atom) -> str:
+    """Where ``members.<email>`` declares ``atom`` (``members.bob@example.com.deployments.
+    deployments.d-2002``), so that a message can say which line to change."""
+    base = f"members.{email}"
+    if atom.scope == "organization":
+        return f"{base}.organization"
+    if atom.scope == "deployment":
+        where = f"{base}.deployments"
+        return f"{where}.all" if atom.target == ALL else f"{where}.deployments.{atom.target}"
+    where = f"{base}.projects.{atom.project_type}"
+    return f"{where}.all" if atom.target == ALL else f"{where}.projects.{atom.target}"
+
+
+def describe_all(atoms: Iterable[Atom]) -> str:
+    """``a; b; c``: each atom in words, sorted."""
+    return "; ".join(a.describe() for a in sorted(atoms))
+
+
 def _application_roles(value: Iterable[str] | None) -> tuple[str, ...] | None:
     return None if value is None else tuple(sorted(set(value)))
 

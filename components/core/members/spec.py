@@ -70,6 +70,9 @@ class MemberSpec(ConfigModel):
     ] = Field(default_factory=list)
     deployments: DeploymentRoles | None = None
     projects: dict[ProjectType, ProjectRoles] = Field(default_factory=dict)
+    # Contract section 5: take over a member (or invitation) that already exists with other
+    # roles; without it, creating one is refused unless its live roles equal the declaration.
+    adopt: bool = False
 
 
 class CloudSettings(ConfigModel):

@@ -1,0 +1,102 @@
+"""Organization members as a Pulumi user sees them in the CLI's output: which creates adopt
+(preview), which roles Cloud keeps, and two `pulumi up`s of one config at once."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from sandbox.controls import Controls
+from sandbox.server import Sandbox
+from tests.e2e.conftest import SECRET
+from tests.support.engine import EngineDeployment
+
+ORG = "1000000001"
+VETERAN = "veteran@example.com"
+VIEWER_ALL = {"deployments": {"all": "deployment-viewer"}}
+
+
+def members_stack(sandbox: Sandbox, workdir: Path, members: dict[str, Any]) -> EngineDeployment:
+    config = {"cloud": {"url": sandbox.cloud_url, "organizationId": ORG}, "members": members}
+    return EngineDeployment(config, workdir, secrets={"cloudApiKey": SECRET})
+
+
+def shown(stack: EngineDeployment) -> str:
+    """What the CLI printed for the last operation."""
+    return "".join(stack.output)
+
+
+def warnings(stack: EngineDeployment) -> list[tuple[str, str]]:
+    """(resource name, message) of each warning the engine reported."""
+    return [
+        (str(e.diagnostic_event.urn or "").rsplit("::", 1)[-1], e.diagnostic_event.message.strip())
+        for e in stack.events
+        if e.diagnostic_event and e.diagnostic_event.severity == "warning"
+    ]
+
+
+def test_preview_says_which_creates_adopt_and_later_runs_say_nothing(
+    sandbox: Sandbox, cloud: Controls, tmp_path: Path
+) -> None:
+    cloud.seed_member(VETERAN, ["organization-admin", "deployment-admin", "security-admin"])
+    cloud.seed_member("same@example.com", ["deployment-viewer"])
+    members = {VETERAN: {**VIEWER_ALL, "adopt": True}, "same@example.com": VIEWER_ALL}
+    stack = members_stack(sandbox, tmp_path, members)
+    assert stack.preview().changed() == {VETERAN: "create", "same@example.com": "create"}
+    message = (
+        "adopts veteran@example.com, already a member in organization 1000000001 (adopt: true): "
+        "up removes deployment-admin on all deployments; organization-admin on the organization; "
+        "security-admin on all security projects and adds deployment-viewer on all deployments"
+    )
+    assert warnings(stack) == [(VETERAN, message)]
+    assert message in shown(stack)
+    assert (
+        "adopts same@example.com, already a member in organization 1000000001 with exactly the "
+        "declared roles: nothing changes" in shown(stack)
+    )
+    stack.up()
+    stack.preview()
+    assert "adopts" not in shown(stack) and warnings(stack) == []
+
+
+def test_a_role_cloud_keeps_is_a_warning_in_the_output_of_each_run(
+    sandbox: Sandbox, cloud: Controls, tmp_path: Path
+) -> None:
+    held = {"role_id": "deployment-viewer", "organization_id": ORG, "all": False}
+    cloud.seed_member("bob@example.com", {"deployment": [{**held, "deployment_ids": ["d-1001", "d-2002"]}]})  # fmt: skip
+    both = {"deployments": {"deployments": {"d-1001": "deployment-viewer", "d-2002": "deployment-viewer"}}}  # fmt: skip
+    members_stack(sandbox, tmp_path, {"bob@example.com": both}).up()
+    cloud.hide_ids(["d-2002"])
+    one = {"deployments": {"deployments": {"d-1001": "deployment-viewer"}}}
+    stack = members_stack(sandbox, tmp_path, {"bob@example.com": one})
+    stack.up()
+    ((name, message),) = warnings(stack)
+    assert name == "bob@example.com" and message.startswith("kept: d-2002 is hidden by Cloud")
+    assert stack.preview().changed() == {}
+    assert [m for _, m in warnings(stack)] == [message]  # still said, and still no change
+
+
+def test_two_ups_of_one_config_at_once_both_succeed_with_one_invitation_each(
+    sandbox: Sandbox, cloud: Controls, tmp_path: Path
+) -> None:
+    members = {
+        "alice@example.com": {"organization": "billing-admin"},
+        "bob@example.com": VIEWER_ALL,
+        "carol@example.com": {"projects": {"security": {"all": "security-viewer"}}},
+    }
+    twins = [members_stack(sandbox, tmp_path / name, members) for name in ("a", "b")]
+    # Each invitation takes a while to land, so each run may list before its twin's lands.
+    cloud.fault(r"/invitations$", "POST", latency=2.0, count=6)
+    with ThreadPoolExecutor(2) as pool:
+        plans = list(pool.map(lambda stack: stack.up(skip_preview=True), twins))
+    assert all(plan.changed() == dict.fromkeys(members, "create") for plan in plans)
+    url = f"{sandbox.cloud_url}/api/v1/organizations/{ORG}/invitations"
+    invitations = requests.get(url, headers={"Authorization": f"ApiKey {SECRET}"}, timeout=5)
+    assert sorted(i["email"] for i in invitations.json()["invitations"]) == sorted(members)
+    posts = [r["status"] for r in cloud.requests() if r["method"] == "POST"]
+    assert posts.count(201) == 3 and set(posts) <= {201, 400}
+    for stack in twins:
+        assert stack.preview().changed() == {}
