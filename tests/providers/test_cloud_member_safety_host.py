@@ -11,12 +11,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-import requests
 
 from components.providers.cloud_roster import CloudRosterProvider
 from sandbox.controls import Controls
 from sandbox.server import Sandbox
 from tests.providers.conftest import KEY, MEMBER, ORG, count, member_props
+from tests.support.organization import admins as organization_admins
+from tests.support.organization import listed as organization_list
 from tests.support.provider_host import ProviderError, ProviderHost, provider_blob
 
 ROSTER = "pulumi-python:dynamic/cloud:Roster"
@@ -50,24 +51,11 @@ def host(sandbox: Sandbox, members: dict[str, Any] | None = None, **cloud: Any) 
 
 
 def listed(sandbox: Sandbox, what: str, organization: str = ORG) -> list[dict[str, Any]]:
-    response = requests.get(
-        f"{sandbox.cloud_url}/api/v1/organizations/{organization}/{what}",
-        headers={"Authorization": f"ApiKey {KEY}"},
-        timeout=5,
-    )
-    response.raise_for_status()
-    return list(response.json()[what])
+    return organization_list(sandbox, what, KEY, organization)
 
 
 def admins(sandbox: Sandbox) -> list[str]:
-    return sorted(
-        m["email"]
-        for m in listed(sandbox, "members")
-        if any(
-            e["role_id"] == "organization-admin"
-            for e in m["role_assignments"].get("organization") or []
-        )
-    )
+    return organization_admins(sandbox, KEY)
 
 
 def roles_of(sandbox: Sandbox, email: str) -> dict[str, Any]:
