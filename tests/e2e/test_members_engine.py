@@ -7,12 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import requests
-
 from sandbox.controls import Controls
 from sandbox.server import Sandbox
 from tests.e2e.conftest import SECRET
 from tests.support.engine import EngineDeployment
+from tests.support.organization import admins, listed
 
 ORG = "1000000001"
 VETERAN = "veteran@example.com"
@@ -93,10 +92,28 @@ def test_two_ups_of_one_config_at_once_both_succeed_with_one_invitation_each(
     with ThreadPoolExecutor(2) as pool:
         plans = list(pool.map(lambda stack: stack.up(skip_preview=True), twins))
     assert all(plan.changed() == dict.fromkeys(members, "create") for plan in plans)
-    url = f"{sandbox.cloud_url}/api/v1/organizations/{ORG}/invitations"
-    invitations = requests.get(url, headers={"Authorization": f"ApiKey {SECRET}"}, timeout=5)
-    assert sorted(i["email"] for i in invitations.json()["invitations"]) == sorted(members)
+    invitations = listed(sandbox, "invitations", SECRET)
+    assert sorted(i["email"] for i in invitations) == sorted(members)
     posts = [r["status"] for r in cloud.requests() if r["method"] == "POST"]
     assert posts.count(201) == 3 and set(posts) <= {201, 400}
     for stack in twins:
         assert stack.preview().changed() == {}
+
+
+def test_a_promotion_lands_before_the_demotion_it_makes_safe(
+    sandbox: Sandbox, cloud: Controls, tmp_path: Path
+) -> None:
+    """Alice is the only admin; one up makes Carol admin and Alice billing-admin. Members whose
+    config grants organization-admin go first, so Alice's demotion finds Carol an admin."""
+    cloud.server_guards(last_admin=False)
+    cloud.seed_member("alice@example.com", ["organization-admin"])
+    cloud.seed_member("carol@example.com", ["billing-admin"])
+    cloud.set_assignments("2000000001", ["billing-admin"])  # the owner
+    admin, billing = {"organization": "organization-admin"}, {"organization": "billing-admin"}
+    before = {"alice@example.com": admin, "carol@example.com": billing}
+    members_stack(sandbox, tmp_path, before).up()
+    after = {"alice@example.com": billing, "carol@example.com": admin}
+    stack = members_stack(sandbox, tmp_path, after)
+    stack.parallel = 8
+    assert stack.up().changed() == dict.fromkeys(after, "update")
+    assert admins(sandbox, SECRET) == ["carol@example.com"]
