@@ -7,6 +7,8 @@ check that decides.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ from hypothesis import strategies as st
 
 from components.core import es_privileges
 from components.core.feature_catalog import covers, features_for, privileges_of
+from components.core.feature_rows import COVERED_RELEASES
 from components.core.problems import errors
 from components.core.roles.spec import RoleSpec
 from components.core.roles.validation import validate_role
@@ -207,3 +210,13 @@ def test_no_name_crashes_and_every_name_of_the_release_passes(
         kind, at = ("cluster", cluster) if ".cluster[" in problem.path else ("index", index)
         name = at[int(problem.path.rsplit("[", 1)[1][:-1])]
         assert name.lower() not in known.of(kind) and ":" not in name
+
+
+def test_the_readme_names_the_releases_the_catalogs_hold() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    listed = re.search(r"Releases the catalog holds in full\*\* \(Kibana ([^;]+);", readme)
+    assert listed is not None
+    releases = {tuple(int(n) for n in v.split(".")) for v in listed.group(1).split(", ")}
+    assert releases == set(COVERED_RELEASES)
+    es = sorted(es_privileges.COVERED_RELEASES)
+    assert f"known per release from {es[0][0]}.{es[0][1]} to {es[-1][0]}.{es[-1][1]}" in readme

@@ -135,6 +135,31 @@ def api_writes(sandbox: Sandbox) -> int:
     return len(writes(Controls(sandbox.kibana_url))) + len(writes(Controls(sandbox.cloud_url)))
 
 
+def check_and_diff(
+    sandbox: Sandbox,
+    host: ProviderHost,
+    resource: tuple[str, str, str],
+    created: tuple[dict[str, Any], Any],
+    added: str,
+    replace_keys: tuple[str, ...],
+    data: st.DataObject,
+) -> None:
+    """Check then diff ``created``'s props with unknown parts, as preview does: no failure, the
+    key check adds unknown, an unknown diff replacing where a replace key is unknown, no
+    write."""
+    type_, name, id_ = resource
+    props, outs = created
+    before = api_writes(sandbox)
+    news = unknown_parts(props, data)
+    checked, failures = host.check(type_, name, outs, news)
+    assert failures == []
+    assert is_unknown(checked[added])  # preview shows it as not known yet
+    diff = host.diff(type_, name, id_, outs, checked)
+    assert diff.changes is None  # unknown: the engine shows an update of what differs
+    assert diff.replaces == [k for k in replace_keys if is_unknown(news[k])]
+    assert api_writes(sandbox) == before
+
+
 @EXAMPLES
 @given(data=st.data())
 def test_role_check_and_diff_with_unknowns_anywhere(
@@ -143,16 +168,7 @@ def test_role_check_and_diff_with_unknowns_anywhere(
     data: st.DataObject,
 ) -> None:
     sandbox, host, _ = world
-    props, outs = role
-    before = api_writes(sandbox)
-    news = unknown_parts(props, data)
-    checked, failures = host.check(ROLE, "soc", outs, news)
-    assert failures == []
-    assert is_unknown(checked["body"])  # preview shows the body as not known yet
-    diff = host.diff(ROLE, "soc", "soc", outs, checked)
-    assert diff.changes is None  # unknown: the engine shows an update of what differs
-    assert diff.replaces == (["name"] if is_unknown(news["name"]) else [])
-    assert api_writes(sandbox) == before
+    check_and_diff(sandbox, host, (ROLE, "soc", "soc"), role, "body", ("name",), data)
 
 
 @EXAMPLES
@@ -163,17 +179,9 @@ def test_member_check_and_diff_with_unknowns_anywhere(
     data: st.DataObject,
 ) -> None:
     sandbox, _, host = world
-    props, outs = member
-    before = api_writes(sandbox)
-    news = unknown_parts(props, data)
-    checked, failures = host.check(MEMBER, "bob@example.com", outs, news)
-    assert failures == []
-    assert is_unknown(checked["assignments"])
-    diff = host.diff(MEMBER, "bob@example.com", "bob@example.com", outs, checked)
-    assert diff.changes is None
-    expected = [k for k in ("email", "organizationId") if is_unknown(news[k])]
-    assert diff.replaces == expected
-    assert api_writes(sandbox) == before
+    bob = (MEMBER, "bob@example.com", "bob@example.com")
+    replace = ("email", "organizationId")
+    check_and_diff(sandbox, host, bob, member, "assignments", replace, data)
 
 
 @EXAMPLES
@@ -184,16 +192,8 @@ def test_roster_check_and_diff_with_unknowns_anywhere(
     data: st.DataObject,
 ) -> None:
     sandbox, _, host = world
-    props, outs = roster
-    before = api_writes(sandbox)
-    news = unknown_parts(props, data)
-    checked, failures = host.check(ROSTER, "roster", outs, news)
-    assert failures == []
-    assert is_unknown(checked["undeclared"])  # whom up removes is not known yet
-    diff = host.diff(ROSTER, "roster", ORG, outs, checked)
-    assert diff.changes is None
-    assert diff.replaces == (["organizationId"] if is_unknown(news["organizationId"]) else [])
-    assert api_writes(sandbox) == before
+    resource = (ROSTER, "roster", ORG)
+    check_and_diff(sandbox, host, resource, roster, "undeclared", ("organizationId",), data)
 
 
 def test_the_role_provider_writes_nothing_with_an_unknown_value(
