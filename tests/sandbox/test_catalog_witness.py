@@ -1,11 +1,11 @@
 """The product's catalog held against the sandbox's own data, for every profile.
 
 The sandbox is the independent witness (contract section 7): its tables come from the references
-and the upstream sources, never from ``components``. Any difference fails here. A difference
-that is a known error of the product's catalog (owned elsewhere) is marked
-``xfail(strict=True)`` with what differs, so that fixing the catalog turns the mark into an
-unexpected pass that asks for it to go. If the catalog's interface changes, adapt the
-``product_*`` functions below, not the comparisons.
+and the upstream sources, never from ``components``. Any difference fails here, and is settled
+from upstream by correcting whichever side is wrong. A difference upstream cannot settle is
+marked ``xfail(strict=True)`` in ``KNOWN`` with why and its sources, so that the day one side
+changes the mark turns into an unexpected pass that asks for it to go. If the catalog's
+interface changes, adapt the ``product_*`` functions below, not the comparisons.
 """
 
 from __future__ import annotations
