@@ -40,7 +40,7 @@ from ..live.cloud import AlreadyBelongs, AlreadyInvited, Changed, may_have_lande
 from ..live.errors import Refused
 from .cloud import CloudProvider
 from .props import MEMBER_INPUTS
-from .unknowns import has_unknown
+from .unknowns import deferred_check, unknown_diff
 
 # Rounds of "list, decide, write" when a write's outcome is unknown or another run got there
 # first: each round sends only what the fresh list shows is still missing.
@@ -80,8 +80,9 @@ class CloudMemberProvider(CloudProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Refuse an invalid member (field path and what is allowed) and, against the live
         organization, a change that may not run; add ``assignments`` (and ``adopts``)."""
-        if has_unknown(news):
-            return CheckResult(news, [])  # checked again by up, once every value is known
+        deferred = deferred_check(news, adds=("assignments",))
+        if deferred is not None:
+            return deferred  # checked again by up, once every value is known
         email = str(news.get("email") or "")
         spec, problems = self._parse(email, news)
         if spec is not None and not problems:
@@ -163,6 +164,10 @@ class CloudMemberProvider(CloudProvider):
         """Replace on another email or organization (the old one removed first: a person is in
         one organization at a time); update when the atoms (other than those Cloud keeps) or
         protection change, or the invitation expired."""
+        same = {"email": _same_email, "organizationId": _same_text}
+        unknown = unknown_diff(olds, news, replace_keys=same)
+        if unknown is not None:
+            return unknown  # an input from another resource, at preview (issue 11 §4)
         if str(olds.get("organizationId")) != str(news.get("organizationId")):
             return DiffResult(changes=True, replaces=["organizationId"], delete_before_replace=True)
         if email_key(str(olds.get("email", ""))) != email_key(str(news.get("email", ""))):
@@ -328,6 +333,14 @@ class CloudMemberProvider(CloudProvider):
             f"stack's state: give the API key access to organization {organization} and run "
             "pulumi up again, or leave it there with `pulumi state delete` on its URN."
         )
+
+
+def _same_email(a: Any, b: Any) -> bool:
+    return email_key(str(a or "")) == email_key(str(b or ""))
+
+
+def _same_text(a: Any, b: Any) -> bool:
+    return str(a) == str(b)
 
 
 __all__ = ["CloudMemberProvider"]
