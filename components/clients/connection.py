@@ -22,6 +22,7 @@ __all__ = [
     "Connection",
     "KibanaConnection",
     "RetryPolicy",
+    "credential_problem",
 ]
 
 DEFAULT_CLOUD_URL = "https://api.elastic-cloud.com"
@@ -83,6 +84,9 @@ class KibanaConnection:
 
     def __post_init__(self) -> None:
         _check_endpoint("Kibana", self.url, self.connect_timeout, self.read_timeout)
+        _check_credential("Kibana API key", self.api_key, "api_key")
+        _check_credential("Kibana username", self.username, "username")
+        _check_credential("Kibana password", self.password, "password")
         if self.api_key is not None and (self.username is not None or self.password is not None):
             raise ValueError(
                 "Kibana connection: give either an API key or a username and password, not both"
@@ -133,6 +137,7 @@ class CloudConnection:
 
     def __post_init__(self) -> None:
         _check_endpoint("Elastic Cloud", self.url, self.connect_timeout, self.read_timeout)
+        _check_credential("Elastic Cloud API key", self.api_key, "api_key")
 
     def __repr__(self) -> str:
         auth = "api_key" if self.api_key is not None else "none"
@@ -183,7 +188,39 @@ class RetryPolicy:
         return ceiling * min(1.0, max(0.0, self.jitter()))
 
 
+def credential_problem(value: str, kind: str) -> str | None:
+    """What makes ``value`` unusable as a credential of ``kind`` (``api_key``, ``username`` or
+    ``password``), in words that never quote it; None when it is usable.
+
+    An API key travels as is in the ``Authorization`` header: only visible ASCII is allowed (a
+    newline there made requests raise ``Invalid header value`` quoting the key, issue 10
+    section 4). A username or password is base64-encoded, so spaces inside and non-ASCII
+    letters are fine; control characters and surrounding whitespace are refused (a newline left
+    by ``$(cat file)`` or a copy-paste), and so is ``:`` in a username (Basic auth, RFC 7617).
+    """
+    where = "ends" if value[-1:].isspace() else "starts" if value[:1].isspace() else ""
+    if where:
+        return f"{where} with whitespace (a newline or a space left from copying it?)"
+    if any(not char.isprintable() for char in value):
+        return "contains a control character (such as a newline or a tab)"
+    if kind == "api_key" and any(char.isspace() or not char.isascii() for char in value):
+        return "contains a space or a character that is not ASCII; an API key has neither"
+    if kind == "username" and ":" in value:
+        return "contains ':', which HTTP basic authentication cannot carry in a username"
+    return None
+
+
+def _check_credential(name: str, value: str | None, kind: str) -> None:
+    problem = None if value is None else credential_problem(value, kind)
+    if problem is not None:
+        raise ValueError(f"the {name} {problem}")
+
+
 def _check_endpoint(service: str, url: str, connect_timeout: float, read_timeout: float) -> None:
+    if any(char.isspace() or not char.isprintable() for char in url):
+        raise ValueError(
+            f"{service} url contains whitespace or a control character (a newline at its end?)"
+        )
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{service} url must be an http(s) URL such as https://host:port")

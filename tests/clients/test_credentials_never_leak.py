@@ -80,7 +80,7 @@ def test_cloud_echoed_key_is_scrubbed(
     with caplog.at_level(logging.DEBUG), pytest.raises(ApiError) as caught:
         cloud.list_members("42")
 
-    assert "The key ApiKey [REDACTED] is not valid" in str(caught.value)
+    assert "The key [REDACTED] is not valid" in str(caught.value)
     assert_clean(str(caught.value), repr(caught.value), caplog.text)
 
 
