@@ -91,7 +91,7 @@ def _check_credentials(
         problem = None if value is None else credential_problem(value, field)
         if problem is not None:
             where = config_key if field in given else variable
-            raise SetupError(f"{where}: the {what} {problem}; set it again without it")
+            raise SetupError(f"{where}: the {what} {problem}; set it again exactly as issued")
 
 
 def kibana_connection(
