@@ -246,28 +246,9 @@ class DeadlineExceeded(ConnectionFailed):
         "`pulumi refresh` before trying again."
     )
 
-    def __init__(
-        self,
-        *,
-        service: str,
-        method: str,
-        path: str,
-        host: str,
-        deadline: float,
-        hint: str | None = None,
-        attempts: int = 1,
-        elapsed: float = 0.0,
-    ) -> None:
+    def __init__(self, *, deadline: float, **fields: Any) -> None:
         self.deadline = deadline
-        super().__init__(
-            service=service,
-            method=method,
-            path=path,
-            host=host,
-            hint=hint,
-            attempts=attempts,
-            elapsed=elapsed,
-        )
+        super().__init__(**fields)
 
     def _outcome(self) -> str:
         return (

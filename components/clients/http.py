@@ -544,54 +544,28 @@ class JsonHttpClient:
         gave_up: bool,
     ) -> ApiError:
         hint = failure.hint if failure.hint is not None else self._hint(failure.error)
+        fields: dict[str, Any] = {
+            "service": self.service,
+            "method": method,
+            "path": path,
+            "hint": hint,
+            "attempts": attempts,
+            "elapsed": elapsed,
+        }
+        host = self._host
         if failure.error is DeadlineExceeded:
-            if method not in _IDEMPOTENT_METHODS and hint is None:
-                hint = _MAYBE_APPLIED_HINT
-            return DeadlineExceeded(
-                service=self.service,
-                method=method,
-                path=path,
-                host=self._host,
-                deadline=self.retry.max_total_seconds,
-                hint=hint,
-                attempts=attempts,
-                elapsed=elapsed,
-            )
+            return DeadlineExceeded(host=host, deadline=self.retry.max_total_seconds, **fields)
         if failure.error is ConnectionFailed:
-            return ConnectionFailed(
-                service=self.service,
-                method=method,
-                path=path,
-                host=self._host,
-                detail=failure.detail,
-                hint=hint,
-                attempts=attempts,
-                elapsed=elapsed,
-                gave_up=gave_up,
-            )
+            return ConnectionFailed(host=host, detail=failure.detail, gave_up=gave_up, **fields)
         if failure.error is Redirected:
-            return Redirected(
-                service=self.service,
-                method=method,
-                path=path,
-                status=failure.status,
-                location=failure.location,
-                hint=hint,
-                attempts=attempts,
-                elapsed=elapsed,
-            )
+            return Redirected(status=failure.status, location=failure.location, **fields)
         return failure.error(
-            service=self.service,
-            method=method,
-            path=path,
             status=failure.status,
             code=failure.code,
             detail=failure.detail,
-            hint=hint,
             retry_after=failure.retry_after,
-            attempts=attempts,
-            elapsed=elapsed,
             gave_up=gave_up,
+            **fields,
         )
 
     def _hint(self, error: type[ApiError]) -> str | None:

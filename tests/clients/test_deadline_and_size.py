@@ -3,8 +3,6 @@ trickling answer cannot stretch, and each answer a size limit (issue 10 section 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import responses
 
@@ -34,17 +32,6 @@ TOO_LARGE = (
     "elastic-access reads at most this much from one answer, far more than any role or member "
     "list it expects: check that the url points at the right service."
 )
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(controls=True) as running:
-        yield running
-
-
-@pytest.fixture
-def controls(sandbox: Sandbox) -> Controls:
-    return Controls(sandbox.kibana_url)
 
 
 def kibana_client(sandbox: Sandbox, seconds: float = 2.0) -> KibanaClient:

@@ -36,17 +36,6 @@ NO_REDIRECT = (
 
 
 @pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(controls=True) as running:
-        yield running
-
-
-@pytest.fixture
-def controls(sandbox: Sandbox) -> Controls:
-    return Controls(sandbox.kibana_url)
-
-
-@pytest.fixture
 def kibana(sandbox: Sandbox) -> Iterator[KibanaClient]:
     connection = KibanaConnection(sandbox.kibana_url, api_key="sandbox")
     with KibanaClient(connection, retry=RetryPolicy(max_total_seconds=10)) as client:
