@@ -3,6 +3,11 @@ trickling answer cannot stretch, and each answer a size limit (issue 10 section 
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
+from collections.abc import Iterator
+
 import pytest
 import responses
 
@@ -136,3 +141,38 @@ def test_a_long_error_answer_is_cut_short_in_the_message() -> None:
             client.call("GET", "/api/x")
     assert len(caught.value.detail) == 1000
     assert caught.value.detail.startswith("too bad xxx")
+
+
+@pytest.fixture
+def trickling_headers() -> Iterator[str]:
+    """A server on 127.0.0.1 whose status line and headers come one byte every 0.2 s (about
+    20 s in all); it stops when the client goes away, or after one answer."""
+    answer = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(10)
+        with contextlib.suppress(OSError), listener.accept()[0] as connection:
+            connection.recv(65536)
+            for i in range(len(answer)):
+                if stop.wait(0.2):
+                    return
+                connection.sendall(answer[i : i + 1])
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    server.join(timeout=10)
+    listener.close()
+
+
+def test_headers_sent_a_byte_at_a_time_are_cut_at_the_deadline_too(trickling_headers: str) -> None:
+    connection = KibanaConnection(trickling_headers, api_key="k")
+    retry = RetryPolicy(max_total_seconds=1.0)
+    with (
+        KibanaClient(connection, retry=retry) as kibana,
+        pytest.raises(DeadlineExceeded, match=r"no complete answer from 127\.0\.0\.1:\d+ "),
+    ):
+        kibana.status()
