@@ -70,7 +70,8 @@ class KibanaConnection:
     """A Kibana endpoint: API key or username/password, TLS settings and timeouts (seconds).
 
     ``ca_cert`` is the path of a PEM bundle that signs the server certificate; TLS is always
-    verified unless ``insecure`` is true.
+    verified unless ``insecure`` is true. ``ValueError`` for an unusable URL or credential (a
+    newline in a key: ``credential_problem``), never quoting a credential.
     """
 
     url: str
@@ -126,7 +127,8 @@ class KibanaConnection:
 
 @dataclass(frozen=True)
 class CloudConnection:
-    """The Elastic Cloud API (``/api/v1`` is added by the client): API key, TLS and timeouts."""
+    """The Elastic Cloud API (``/api/v1`` is added by the client): API key, TLS and timeouts.
+    ``ValueError`` as for ``KibanaConnection``."""
 
     url: str = DEFAULT_CLOUD_URL
     api_key: str | None = field(default=None, repr=False)
@@ -161,9 +163,11 @@ class RetryPolicy:
     """How long a client keeps trying one call.
 
     A call is tried at most ``max_attempts`` times and never sleeps past ``max_total_seconds``
-    since its first attempt. The wait before retry n (n = 1, 2, ...) is ``Retry-After`` when the
-    server sends one (capped at ``max_retry_after``), otherwise "full jitter" backoff: a uniform
-    random value in ``[0, min(max_delay, base_delay * 2 ** (n - 1))]``. ``sleep``, ``clock``
+    since its first attempt; ``max_total_seconds`` is also the call's deadline: an answer still
+    arriving then is cut off (``DeadlineExceeded``; ``components.clients.http``). The wait
+    before retry n (n = 1, 2, ...) is ``Retry-After`` when the server sends one (capped at
+    ``max_retry_after``), otherwise "full jitter" backoff: a uniform random value in
+    ``[0, min(max_delay, base_delay * 2 ** (n - 1))]``. ``sleep``, ``clock``
     (monotonic seconds) and ``jitter`` (a value in [0, 1]) are injectable for tests.
     """
 

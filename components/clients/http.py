@@ -150,20 +150,6 @@ class JsonResponse:
             raise self.unexpected("unexpected answer: " + "; ".join(problems))
         return self.body
 
-    def object(self) -> dict[str, Any]:
-        """The body as a JSON object; ``UnexpectedResponse`` otherwise."""
-        if not isinstance(self.body, dict):
-            raise self.unexpected(f"expected a JSON object, got {type(self.body).__name__}")
-        return self.body
-
-    def objects(self, key: str | None = None) -> list[dict[str, Any]]:
-        """The body (or its ``key`` member) as a list of JSON objects."""
-        items = self.object().get(key) if key is not None else self.body
-        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-            where = f" under {key!r}" if key is not None else ""
-            raise self.unexpected(f"expected a list of objects{where}")
-        return items
-
     def unexpected(self, detail: str) -> UnexpectedResponse:
         """The error to raise when this body is not what the call expects."""
         return UnexpectedResponse(
@@ -295,11 +281,6 @@ class JsonHttpClient:
     def close(self) -> None:
         """Close the session's pooled connections."""
         self._session.close()
-
-    def scrub(self, text: str) -> str:
-        """``text`` without any credential of this client's connection (in any encoding) and
-        with its masks applied."""
-        return self._redact(text)
 
     def call(
         self,
