@@ -15,8 +15,9 @@ Sources:
   elasticsearch_role.ts`` (``transformElasticsearchRoleToRole``), ../shared/reference/
   kibana-roles.md section 1.3;
 - ``GET /api/security/privileges``: ``.../security/server/routes/authorization/privileges/
-  get.ts``, reference section 7.2; ``GET /api/features``: reference section 7.1; spaces:
-  reference section 11.3;
+  get.ts``, reference section 7.2; ``GET /internal/security/esPrivileges/builtin``:
+  ``get_builtin.ts`` beside it, reference section 11.2; ``GET /api/features``: reference
+  section 7.1; spaces: reference section 11.3;
 - Elastic Cloud: the definitions ``Organization``, ``OrganizationMemberships``,
   ``OrganizationInvitations``, ``RoleAssignments`` of ../shared/specs/cloud-org-api.json
   (reference/cloud-org.md sections 2 and 3). Writes answer ``EmptyResponse`` (``{}``) or, on
@@ -34,6 +35,7 @@ from components.core.versions import Version
 
 __all__ = [
     "Answer",
+    "BuiltinPrivileges",
     "Features",
     "Invitations",
     "KibanaRole",
@@ -157,6 +159,15 @@ class Privileges(Answer):
     space: Strings
     features: dict[str, Strings]
     reserved: Strings = []
+
+
+class BuiltinPrivileges(Answer):
+    """``GET /internal/security/esPrivileges/builtin``: Elasticsearch's built-in privilege names
+    (``remote_cluster`` absent before the releases that have them)."""
+
+    cluster: Strings
+    index: Strings
+    remote_cluster: Strings | None = None
 
 
 class Feature(Answer):

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 from components.clients.answers import (
+    BuiltinPrivileges,
     Features,
     KibanaRole,
     KibanaRoles,
@@ -145,10 +146,13 @@ class KibanaClient(ServiceClient):
     def builtin_es_privileges(self) -> dict[str, Any]:
         """``GET /internal/security/esPrivileges/builtin``: Elasticsearch's built-in privilege
         names, ``{cluster, index, remote_cluster}`` (security plugin get_builtin.ts). An internal
-        route, sent with ``x-elastic-internal-origin``; serverless may refuse it (400)."""
-        return self._http.call(
+        route, sent with ``x-elastic-internal-origin``; serverless may refuse it (400). Shape:
+        ``answers.BuiltinPrivileges``."""
+        response = self._http.call(
             "GET", "/internal/security/esPrivileges/builtin", headers=_INTERNAL
-        ).object()
+        )
+        names: dict[str, Any] = response.checked(BuiltinPrivileges)
+        return names
 
     def features(self) -> list[dict[str, Any]]:
         """``GET /api/features``: the registered, non-deprecated features (``answers.Feature``)."""
