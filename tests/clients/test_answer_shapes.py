@@ -62,6 +62,8 @@ VALID: dict[str, tuple[str, str, Any]] = {
         f"{KIBANA}/api/security/privileges",
         {"global": ["all"], "space": ["read"], "features": {"actions": ["all"]}, "reserved": []},
     ),
+    "builtin": ("GET", f"{KIBANA}/internal/security/esPrivileges/builtin",
+                {"cluster": ["all"], "index": ["read"], "remote_cluster": []}),
     "features": ("GET", f"{KIBANA}/api/features", [{"id": "actions", "name": "Actions"}]),
     "spaces": ("GET", f"{KIBANA}/api/spaces/space", [{"id": "default", "name": "Default"}]),
     "put_role": ("PUT", f"{KIBANA}/api/security/role/soc", None),
@@ -90,6 +92,7 @@ CALLS: dict[str, Callable[[KibanaClient, CloudClient], Any]] = {
     "roles": lambda k, c: k.list_roles(),
     "role": lambda k, c: k.get_role("soc"),
     "privileges": lambda k, c: k.privileges(),
+    "builtin": lambda k, c: k.builtin_es_privileges(),
     "features": lambda k, c: k.features(),
     "spaces": lambda k, c: k.spaces(),
     "put_role": lambda k, c: k.put_role("soc", {}, create_only=True),
@@ -141,6 +144,7 @@ def test_every_valid_answer_passes_as_it_came() -> None:
     assert read["members"] == VALID["members"][2]["members"]
     assert read["invitations"] == VALID["invitations"][2]["invitations"]
     assert read["privileges"] == VALID["privileges"][2]
+    assert read["builtin"] == VALID["builtin"][2]
     assert (read["put_role"], read["delete_role"], read["delete_members"]) == (None, True, None)
 
 
