@@ -127,6 +127,11 @@ _ERROR_UNDER_SUCCESS_HINT = (
     "trusted. Run `pulumi refresh` to see what is live, and check for a proxy between here and "
     "the server that rewrites its answers."
 )
+_BODY_ON_204_HINT = (
+    "Not counted as done: a 204 never has a body, so this one may carry an error unseen. Run "
+    "`pulumi refresh` to see what is live, and check for a proxy between here and the server "
+    "that rewrites its answers."
+)
 # Transport failures that say nothing about whether the server acted (besides requests' own).
 _TRANSPORT_ERRORS = (requests.RequestException, HTTPError, http.client.HTTPException, OSError)
 
@@ -313,7 +318,8 @@ class JsonHttpClient:
                 params=params,
                 json=body,
                 headers=headers,
-                timeout=(min(self._timeout[0], seconds), min(self._timeout[1], seconds)),
+                # A second past the deadline: the watchdog, not a read timeout, ends it there.
+                timeout=(min(self._timeout[0], seconds), min(self._timeout[1], seconds + 1.0)),
                 verify=self._verify,
                 allow_redirects=False,
                 stream=True,
@@ -388,7 +394,7 @@ class JsonHttpClient:
                         "limit of one answer; reading stopped there",
                     )
                 except (*_TRANSPORT_ERRORS, ValueError) as exc:
-                    if cutoff.expired:
+                    if cutoff.expired or self.retry.clock() >= deadline:
                         failure = _Failure(DeadlineExceeded, False)
                     else:
                         failure = self._connection_failure(exc, idempotent=idempotent)
@@ -428,6 +434,17 @@ class JsonHttpClient:
 
     def _status_failure(self, received: _Received, idempotent: bool) -> _Failure | None:
         status = received.status
+        announced = received.headers.get("content-length", "").strip()
+        if status == 204 and announced.isdigit() and int(announced) > 0:
+            # The HTTP library reads no body after a 204, so what it says (an error, from the
+            # sandbox's faults) would go unseen: such a success is not trusted.
+            return _Failure(
+                UnexpectedResponse,
+                False,
+                status=status,
+                detail=f"it announces a body of {int(announced)} bytes, which a 204 never has",
+                hint=_BODY_ON_204_HINT,
+            )
         if 200 <= status < 300:
             return None
         if 300 <= status < 400:

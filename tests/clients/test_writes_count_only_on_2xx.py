@@ -3,6 +3,7 @@ follows a redirect (issue 10 section 3, contract section 5). Against the sandbox
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -155,3 +156,19 @@ def test_no_call_follows_a_redirect_to_another_host(
         call(kibana, cloud)
 
     assert len(sent(controls)) == 1
+
+
+def test_a_204_announcing_a_body_is_not_a_delete(kibana: KibanaClient, controls: Controls) -> None:
+    kibana.put_role("r", ROLE, create_only=True)
+    controls.fault(r"^/api/security/role/r$", "DELETE", 204, body=BOOM)
+
+    with pytest.raises(UnexpectedResponse) as caught:
+        kibana.delete_role("r")
+
+    assert str(caught.value) == (
+        f"Kibana DELETE /api/security/role/r returned 204 No Content: it announces a body of "
+        f"{len(json.dumps(BOOM))} bytes, which a 204 never has. Not counted as done: a 204 never "
+        "has a body, so this one may carry an error unseen. Run `pulumi refresh` to see what is "
+        "live, and check for a proxy between here and the server that rewrites its answers."
+    )
+    assert kibana.get_role("r") is not None
