@@ -116,7 +116,7 @@ class CloudMemberProvider(CloudProvider):
         except ConnectionFailed:
             return news, []  # checked again, against the live organization, before any write
         except ApiError as error:  # 401, 403, 404...: what to do is in the message
-            return news, [Problem("cloud", f"organization {organization}: {error}")]
+            return news, [Problem("cloud", str(error))]
         desired = from_dicts(news["assignments"])
         live = roster.get(email)
         decision = self._decide(news, live, desired, creating=creating)

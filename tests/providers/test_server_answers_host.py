@@ -100,7 +100,8 @@ def test_a_member_removal_answered_200_with_an_error_body_fails(
 ) -> None:
     user = cloud_controls.seed_member("carol@example.com", {})
     with cloud_host(sandbox) as host:
-        _, active, _ = up(host, "carol@example.com", {"organization": "billing-admin"})
+        billing = {"organization": "billing-admin", "adopt": True}  # carol is there already
+        _, active, _ = up(host, "carol@example.com", billing)
         body = {"errors": [{"code": "organization.membership_not_found", "message": "kept"}]}
         cloud_controls.fault(f"/members/{user}$", "DELETE", body=body)
         with pytest.raises(ProviderError) as failed:
