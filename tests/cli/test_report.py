@@ -8,10 +8,15 @@ import io
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from components.cli import main
+from components.core.report import COLUMNS, role_access
+from components.core.versions import KibanaTarget
 from tests.conftest import ROOT
 
 LOCAL = str(ROOT / "stacks/Pulumi.local.yaml")
@@ -445,3 +450,43 @@ def test_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     with pytest.raises(SystemExit) as usage:
         main(["report", "--config", LOCAL, "--format", "pdf"])
     assert usage.value.code == 2
+
+
+# ---------------------------------------------------------------- any role body
+
+_RANKS = {"none": 0, "read": 1, "customised": 2, "all": 3}
+_FEATURES = ["generalCasesV3", "securitySolutionCasesV3", "actions", "siemV3", "discover_v2", "x"]
+_PRIVILEGES = ["all", "read", "minimal_all", "minimal_read", "cases_delete", "create_comment"]
+_ENTRY = st.fixed_dictionaries(
+    {
+        "spaces": st.sampled_from([["*"], ["soc"], ["ops"], ["soc", "ops"]]),
+        "base": st.sampled_from([[], [], ["read"], ["all"]]),
+        "feature": st.dictionaries(
+            st.sampled_from(_FEATURES), st.lists(st.sampled_from(_PRIVILEGES), min_size=1)
+        ),
+    }
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(entries=st.lists(_ENTRY, max_size=4), covered=st.sets(st.sampled_from(["soc", "lab"])))
+def test_a_space_s_row_holds_at_least_what_the_role_grants_in_all_spaces(
+    entries: list[dict[str, Any]], covered: set[str]
+) -> None:
+    body = {"kibana": entries, "elasticsearch": {"cluster": [], "indices": []}}
+    rows = {r.space: r for r in role_access("r", body, KibanaTarget.of("9.1.0"), "", covered)}
+    named = {s for e in entries for s in e["spaces"]}
+    everywhere = rows.get("*")
+    assert (everywhere is not None) == ("*" in named)
+    if not named:
+        assert list(rows) == [""]
+    for space, row in rows.items():
+        if everywhere is None or space in ("*", ""):
+            continue
+        assert row.all_spaces == ("also" if space in named else "only")
+        for column in COLUMNS:
+            assert _RANKS[column.cell(row).level] >= _RANKS[column.cell(everywhere).level]
+        named_other = {line.partition(":")[0] for line in row.other}
+        assert {line.partition(":")[0] for line in everywhere.other} <= named_other
+    if everywhere is not None:
+        assert covered <= set(rows)
