@@ -327,15 +327,14 @@ def _alert_access(
     levels = [_alert_level(features[f.id]) for f in bearing]
     level: Level = max(levels, key=lambda lv: _RANK[lv], default="none")
     current = alert_features(solution, target)
-    if level == "none":
-        if by_base.level == "none" or not current:
-            return NONE
-        access = by_base
-    else:
+    candidates = [by_base] if current else []  # a base privilege covers the alert features
+    if level != "none":
         granted = [f.id for f in bearing if _alert_level(features[f.id]) != "none"]
         missing = [f for f in current if f.id not in granted]
-        note = f"{', '.join(granted)} only" if missing else ""
-        access = Access(level, note=note)
+        candidates.append(Access(level, note=f"{', '.join(granted)} only" if missing else ""))
+    access = _best(candidates)
+    if access.level == "none":
+        return NONE
     if solution == "security" and not _reads_security_alerts(role, space):
         note = "; ".join(n for n in (access.note, "no alert index privileges") if n)
         access = Access(access.level, access.basis, access.can, access.cannot, note)

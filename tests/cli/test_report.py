@@ -224,7 +224,9 @@ def test_raw_entries_and_base_privileges_count(
         "    raw-v3:\n      kibana:\n        - spaces: [ops]\n"
         "          feature: {generalCasesV3: [minimal_all, cases_assign, create_comment],"
         " actions: [read]}\n"
-        "    space-admin:\n      kibana:\n        - spaces: [ops]\n          base: [all]\n",
+        "    space-admin:\n      kibana:\n        - spaces: [ops]\n          base: [all]\n"
+        "    admin-and-siem:\n      kibana:\n        - spaces: ['*']\n          base: [all]\n"
+        "        - spaces: [ops]\n          feature: {siemV3: [read]}\n",
     )
     text = report(capsys, "md", config=config)
     raw = md_row(text, "Space ops", "raw-v3")
@@ -237,6 +239,9 @@ def test_raw_entries_and_base_privileges_count(
     assert admin[1] == "all (base privilege all)"
     assert admin[5] == "all (base privilege all; no alert index privileges)"
     assert admin[7] == "every Kibana feature: all (base privilege)"
+    # Security read in ops does not lower what the base privilege grants everywhere.
+    both = md_row(text, "Space ops", "admin-and-siem (here and in all spaces (*))")
+    assert both[5] == "all (base privilege all; no alert index privileges)"
     assert "No members are declared." in text
 
 
