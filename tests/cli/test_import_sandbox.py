@@ -23,11 +23,14 @@ from components.core.versions import KibanaTarget
 from sandbox.controls import Controls
 from sandbox.server import Sandbox
 from tests.cli.test_import import (
+    ABSENT_COMMENT,
     PEERS,
     REFUSED,
     assert_no_anchors,
     assert_roles_render_back,
+    comments_above,
     saved_and_rendered,
+    without_absent,
 )
 from tests.conftest import ROOT
 
@@ -84,7 +87,10 @@ def test_peer_roles_loaded_into_the_sandbox_import_and_render_back(
     assert tuple(refused) == REFUSED
     assert "note: skipped 11 built-in (reserved) roles" in err
     stored = {name: live[name] for name in PEERS if name not in REFUSED}
-    assert_roles_render_back(saved_and_rendered(tmp_path, capsys, text), stored)
+    assert comments_above(text, "    peer-04-security_analyst:") == [
+        ABSENT_COMMENT.format(version=profile)
+    ]
+    assert_roles_render_back(saved_and_rendered(tmp_path, capsys, text), without_absent(stored))
 
 
 # Spaces of every kind the API holds: plain, with hidden features, a solution space (which

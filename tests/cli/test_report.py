@@ -142,7 +142,7 @@ config:
       description: Discover and read access to logs, no Cases
       kibana:
         - spaces: [lab]
-          feature: {discover_v2: [read], myPlugin: [all]}
+          feature: {discover_v2: [read], ml: [read]}
       elasticsearch:
         cluster: [monitor]
         indices:
@@ -199,7 +199,7 @@ def test_privileges_outside_the_columns_are_spelt_out(
     cells = md_row(text, "Space lab", "discover-and-logs")
     assert cells[:7] == ["none"] * 7
     assert cells[7] == (
-        "Discover: read; myPlugin: all; Elasticsearch cluster: monitor; Elasticsearch indices "
+        "Discover: read; Machine Learning: read; Elasticsearch cluster: monitor; Elasticsearch indices "
         "logs-*: read, view_index_metadata (document-level security); Elasticsearch run as: "
         "svc-reporting"
     )

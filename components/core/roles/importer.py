@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..feature_catalog import features_for
+from ..feature_catalog import covers, features_for
 from ..imported import Imported
 from ..versions import KibanaTarget
 from .body import Body, is_reserved, normalise, read_warnings
@@ -27,18 +27,42 @@ from .flatten import flatten
 from .spec import RoleSpec
 
 
-def importable_body(role: Mapping[str, Any]) -> Body:
+def absent_features(role: Mapping[str, Any], target: KibanaTarget) -> list[str]:
+    """The feature ids of a GET answer that do not exist in the target's release, when the
+    catalog covers it (``feature_catalog.covers``): Kibana stores such an id and grants nothing
+    by it, and ``validate`` refuses it. Sorted; empty for a release the catalog does not cover."""
+    if not covers(target):
+        return []
+    known = features_for(target)
+    return sorted(
+        {
+            str(feature)
+            for entry in role.get("kibana") or ()
+            for feature in (entry.get("feature") or {})
+            if feature not in known
+        }
+    )
+
+
+def importable_body(role: Mapping[str, Any], target: KibanaTarget) -> Body:
     """The part of a GET answer the config can hold: metadata keys starting ``_`` are dropped
-    (Elasticsearch refuses them on write; they mark built-in roles)."""
+    (Elasticsearch refuses them on write; they mark built-in roles), and so are the features of
+    ``absent_features`` (with a Kibana entry left with nothing to grant)."""
     metadata = {k: v for k, v in (role.get("metadata") or {}).items() if not str(k).startswith("_")}
-    return normalise({**role, "metadata": metadata})
+    absent = set(absent_features(role, target))
+    entries = []
+    for entry in role.get("kibana") or ():
+        features = {k: v for k, v in (entry.get("feature") or {}).items() if k not in absent}
+        if features or entry.get("base") or not entry.get("feature"):
+            entries.append({**entry, "feature": features})
+    return normalise({**role, "metadata": metadata, "kibana": entries})
 
 
 def role_config(
     role: Mapping[str, Any], target: KibanaTarget, *, adopt: bool = True
 ) -> dict[str, Any]:
-    """One role's config entry (YAML-ready), rendering back to ``importable_body(role)``."""
-    body = importable_body(role)
+    """One role's config entry (YAML-ready), rendering back to ``importable_body(role, target)``."""
+    body = importable_body(role, target)
     entry = flatten(body, target)
     if not _renders_to(entry, body, target):
         entry = _raw_config(body)
@@ -90,24 +114,25 @@ def inexact(role: Mapping[str, Any], target: KibanaTarget) -> list[str]:
         for key, consequence in consequences.items()
         if role.get(key)
     ]
+    absent = absent_features(role, target)
+    if absent:
+        texts.append(
+            f"{_features(absent, 'does', 'do')} not exist in {target}: Kibana keeps such ids "
+            "but grants nothing by them; left out here"
+        )
     known = features_for(target)
     unknown = sorted(
         {
             str(feature)
             for entry in role.get("kibana") or ()
             for feature in (entry.get("feature") or {})
-            if feature not in known
+            if feature not in known and feature not in absent
         }
     )
     if unknown:
-        features = (
-            f"feature {unknown[0]} is"
-            if len(unknown) == 1
-            else f"features {', '.join(unknown)} are"
-        )
         texts.append(
-            f"{features} not in the catalog of {target}: kept as raw entries, which "
-            "validate --live checks against the live privileges API"
+            f"{_features(unknown, 'is', 'are')} not in the catalog of {target}: kept as raw "
+            "entries, which validate --live checks against the live privileges API"
         )
     hidden = sorted(str(k) for k in (role.get("metadata") or {}) if str(k).startswith("_"))
     if hidden:
@@ -121,6 +146,13 @@ def inexact(role: Mapping[str, Any], target: KibanaTarget) -> list[str]:
             "something the license does not cover, and grants nothing until it does"
         )
     return texts
+
+
+def _features(ids: list[str], singular: str, plural: str) -> str:
+    """``feature x is`` / ``features x, y are``: the ids and the verb that agrees with them."""
+    return (
+        f"feature {ids[0]} {singular}" if len(ids) == 1 else f"features {', '.join(ids)} {plural}"
+    )
 
 
 def _renders_to(entry: Mapping[str, Any], body: Body, target: KibanaTarget) -> bool:
