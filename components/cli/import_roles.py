@@ -97,21 +97,21 @@ def _import(args: argparse.Namespace) -> str:
         roles = _roles(live, args.roles)
         spaces = live.client.spaces() if args.spaces else None
     kibana_url = without_userinfo(args.kibana_url or "")
+    found = {
+        "spaces": import_spaces(spaces) if spaces is not None else None,
+        "roles": import_roles(roles, target),
+        "members": _members(args.cloud_url, args.cloud_org) if args.cloud_org else None,
+    }
     sections = [Section("kibana", _kibana_section(kibana_url, target, args))]
-    imported = [import_roles(roles, target)]
-    if spaces is not None:
-        imported.append(import_spaces(spaces))
-        sections.append(Section.of("spaces", imported[-1]))
-    sections.append(Section.of("roles", imported[0]))
     if args.cloud_org:
         cloud_url = args.cloud_url or os.environ.get("EC_ENDPOINT")
-        imported.append(_members(args.cloud_url, args.cloud_org))
         cloud = {"url": without_userinfo(cloud_url)} if cloud_url else {}
-        sections.insert(1, Section("cloud", {**cloud, "organizationId": args.cloud_org}))
-        sections.append(Section.of("members", imported[-1]))
-    for result in imported:
-        for note in result.notes:
-            print(f"note: {note}", file=sys.stderr)
+        sections.append(Section("cloud", {**cloud, "organizationId": args.cloud_org}))
+    for name, result in found.items():
+        if result is not None:
+            sections.append(Section.of(name, result))
+            for note in result.notes:
+                print(f"note: {note}", file=sys.stderr)
     header = [
         f"imported by elastic-access from {kibana_url} ({target})",
         "Save as stacks/Pulumi.<stack>.yaml; credentials go in pulumi config set --secret "
