@@ -24,12 +24,13 @@ from .roles.body import put_body
 from .roles.expand import render
 from .roles.spec import RoleSpec
 from .roles.validation import validate_role
+from .spaces.spec import SpaceSpec, space_body
 from .target import KibanaSettings
 from .versions import KibanaTarget
 
 NAMESPACE = "elastic-access"
 SECRET_KEYS = ("kibanaApiKey", "kibanaUsername", "kibanaPassword", "cloudApiKey")
-CONFIG_KEYS = ("kibana", "cloud", "roles", "members", *SECRET_KEYS)
+CONFIG_KEYS = ("kibana", "cloud", "roles", "members", "spaces", *SECRET_KEYS)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it: ~4x faster
 
 
@@ -40,6 +41,7 @@ class StackConfig(ConfigModel):
     cloud: CloudSettings = Field(default_factory=CloudSettings)
     roles: dict[str, RoleSpec] = Field(default_factory=dict)
     members: dict[str, MemberSpec] = Field(default_factory=dict)
+    spaces: dict[str, SpaceSpec] = Field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- loading
@@ -143,7 +145,8 @@ def validate_stack(
 def render_stack(config: StackConfig, target: KibanaTarget) -> dict[str, Any]:
     """``{"roles": {name: PUT body}, "members": {email: role_assignments}}``, deterministic."""
     organization = config.cloud.organization_id or ORGANIZATION_PLACEHOLDER
-    return {
+    spaces = {"spaces": {i: space_body(i, s) for i, s in sorted(config.spaces.items())}}
+    return (spaces if config.spaces else {}) | {
         "roles": {
             name: put_body(render(role, target), normalised=True)
             for name, role in sorted(config.roles.items())
