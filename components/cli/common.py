@@ -10,7 +10,7 @@ from pathlib import Path
 from ..clients import RetryPolicy
 from ..core.members.spec import CloudSettings
 from ..core.problems import InvalidConfig, Problem, errors
-from ..core.stack import StackConfig, load_stack_file, validate_stack
+from ..core.stack import LoadedConfig, StackConfig, read_stack_file, validate_stack
 from ..core.target import KibanaSettings, configured_target
 from ..core.versions import KibanaTarget
 from ..live.cloud import LiveCloud
@@ -77,9 +77,22 @@ def config_path(args: argparse.Namespace) -> Path:
     return path
 
 
-def load(args: argparse.Namespace) -> StackConfig:
-    """The config named by --stack/--config; raises InvalidConfig or UsageError."""
-    return load_stack_file(config_path(args))
+def shown_name(path: Path) -> str:
+    """How messages name a stack file: as given, or relative to the current folder."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load(args: argparse.Namespace) -> LoadedConfig:
+    """The config named by --stack/--config, read as far as it goes; raises InvalidConfig when
+    the file cannot be used at all, UsageError when it cannot be found or read."""
+    path = config_path(args)
+    try:
+        return read_stack_file(path, str(args.config) if args.config else shown_name(path))
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
 
 
 def target(args: argparse.Namespace, config: StackConfig) -> KibanaTarget:
@@ -97,23 +110,26 @@ def report(problems: Iterable[Problem]) -> None:
         print(problem, file=sys.stderr)
 
 
-def load_targeted(
+def load_checked(
     args: argparse.Namespace, invalid: int = USAGE
-) -> tuple[StackConfig, KibanaTarget]:
-    """The config and its target; ``CommandFailed`` (exit ``invalid``) when the config does not
-    parse, ``UsageError`` when it or the target cannot be found."""
+) -> tuple[StackConfig, KibanaTarget, list[Problem]]:
+    """The config, its target and every problem found offline, errors and warnings (an error
+    in one role leaves the others checked); ``CommandFailed`` (exit ``invalid``) when the file
+    cannot be used at all, ``UsageError`` when it or the target cannot be found."""
     try:
-        config = load(args)
+        loaded = load(args)
     except InvalidConfig as error:
         raise CommandFailed(problems=error.problems, code=invalid) from None
-    return config, target(args, config)
+    chosen = target(args, loaded.config)
+    problems = sorted(loaded.problems + validate_stack(loaded.config, chosen))
+    return loaded.config, chosen, problems
 
 
 def load_renderable(args: argparse.Namespace) -> tuple[StackConfig, KibanaTarget]:
-    """The config and its target; ``CommandFailed`` (exit 2) naming why it cannot be rendered."""
-    config, chosen = load_targeted(args)
-    problems = errors(validate_stack(config, chosen))
-    if problems:
+    """The config and its target; ``CommandFailed`` (exit 2) naming why it cannot be rendered,
+    with the warnings beside the errors."""
+    config, chosen, problems = load_checked(args)
+    if errors(problems):
         raise CommandFailed(problems=problems)
     return config, chosen
 

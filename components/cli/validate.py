@@ -11,10 +11,10 @@ from ..core.problems import Problem, errors
 from ..core.roles.expand import render
 from ..core.roles.privileges import live_problems
 from ..core.roles.validation import missing_spaces
-from ..core.stack import StackConfig, validate_stack
+from ..core.stack import StackConfig, summary
 from ..core.versions import KibanaTarget
 from ..live.cache import together
-from .common import UsageError, add_config_arguments, connect_kibana, load_targeted, report
+from .common import UsageError, add_config_arguments, connect_kibana, load_checked, report
 
 PROBLEMS = 1
 
@@ -43,19 +43,19 @@ def add_parser(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print every problem (and ``ok: ...`` when there is no error); exit status 0, or 1 when the
     config has errors."""
-    config, chosen = load_targeted(args, invalid=PROBLEMS)
+    config, chosen, offline = load_checked(args, invalid=PROBLEMS)
     live: list[Problem] = []
     if getattr(args, "live", False):
         try:
             chosen, live = check_live(config, args.kibana_version, args.flavor)
         except ApiError as error:
             raise UsageError(f"--live: {error}") from None
-    problems = sorted(validate_stack(config, chosen) + live)
+    problems = sorted(offline + live)
     report(problems)
     if errors(problems):
         return PROBLEMS
     where = f"the live {chosen}" if getattr(args, "live", False) else str(chosen)
-    print(f"ok: {len(config.roles)} roles and {len(config.members)} members valid for {where}")
+    print(f"ok: {summary(config)} valid for {where}")
     return 0
 
 

@@ -49,11 +49,11 @@ def test_unknown_solution_lists_the_solutions() -> None:
 
 def test_misspelt_field_lists_the_fields_of_its_place() -> None:
     assert mistakes({"roles": {"r": {"conectors": "all"}}}) == [
-        "roles.r.conectors: unknown field; allowed: description, spaces, cases, connectors, "
+        "roles.r.conectors: unknown field (did you mean connectors?); allowed: description, spaces, cases, connectors, "
         "alerts, kibana, elasticsearch, metadata, adopt"
     ]
     assert mistakes({"roles": {"r": {"kibana": [{"spaces": ["*"], "features": {}}]}}}) == [
-        "roles.r.kibana[0].features: unknown field; allowed: spaces, base, feature"
+        "roles.r.kibana[0].features: unknown field (did you mean feature?); allowed: spaces, base, feature"
     ]
 
 
@@ -65,7 +65,7 @@ def test_cases_value_of_the_wrong_type() -> None:
 
 def test_sub_feature_list_of_the_wrong_type_names_the_item() -> None:
     assert mistakes({"roles": {"r": {"cases": {"stack": {"access": "all", "deny": [1]}}}}}) == [
-        "roles.r.cases.stack.deny[0]: Input should be a valid string (got 1)"
+        'roles.r.cases.stack.deny[0]: is the number 1, but must be text: quote it: - "1"'
     ]
 
 
@@ -124,7 +124,7 @@ def test_stack_file_keys_outside_the_schema_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidConfig) as caught:
         load_stack_file(path)
     assert str(caught.value) == (
-        "elastic-access:role: unknown config key; allowed: kibana, cloud, roles, members, "
+        "elastic-access:role: unknown config key (did you mean roles?); allowed: kibana, cloud, roles, members, "
         "kibanaApiKey, kibanaUsername, kibanaPassword, cloudApiKey"
     )
 
