@@ -16,8 +16,9 @@ Where the CLI would hand the program something other than what the file says, th
 it with the line and how to quote it. The program cannot refuse these: the values it gets have
 already changed.
 
-* A key that is not text: the CLI turns ``12345:`` into "12345", ``012:`` into "10", a date into
-  "2024-01-02 00:00:00 +0000 UTC", ``null:`` into "<nil>", and drops ``true:`` with its value.
+* A key that is not text: the CLI turns it into text its own way, ``0123:`` into "83", ``1e5:``
+  into "100000", ``TRUE:`` into "true", ``null:`` into "<nil>", a date into "2024-01-02 00:00:00
+  +0000 UTC", and when two keys become one it keeps one of them without a word.
 * A date or time as a value (passed on as "2024-01-01 00:00:00 +0000 UTC").
 * ``!!binary`` (passed on decoded) and every other tag but ``!!str``, ``!!seq`` and ``!!map``.
 * A number written in another base or with leading zeros or underscores (``012`` is passed on
@@ -486,8 +487,8 @@ class _Builder:
         kind = _KINDS.get(node.tag, "a date" if node.tag == TIMESTAMP else node.tag)
         self.refuse(
             node,
-            f"the key {text or '(empty)'} is {kind} to YAML, but names are text "
-            f'(Pulumi would change or drop it): quote it: "{text}":',
+            f"the key {text or '(empty)'} is {kind} to YAML, but names are text: quote it: "
+            f'"{text}":',
             mapping,
         )
         return None

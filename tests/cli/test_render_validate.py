@@ -131,7 +131,9 @@ def test_a_file_that_is_not_utf8_exits_1_for_validate_and_2_for_render(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "Pulumi.t.yaml"
-    path.write_bytes("config:\n  elastic-access:roles:\n    r: {description: café}\n".encode("latin-1"))
+    path.write_bytes(
+        "config:\n  elastic-access:roles:\n    r: {description: café}\n".encode("latin-1")
+    )
     message = (
         f"{path}:3:25: byte 0xe9 is not UTF-8 (a Latin-1 or Windows file?); Pulumi reads stack "
         "files as UTF-8: save the file as UTF-8"
@@ -270,14 +272,18 @@ def test_an_error_does_not_hide_the_warnings(
 """
     code, err, _ = run(["validate", "--config", write(tmp_path, text)], capsys)
     assert code == 1
-    assert err[0] == "roles.bad.cases.security.access: 'rw' is not allowed; allowed: all, read, none"
+    assert (
+        err[0] == "roles.bad.cases.security.access: 'rw' is not allowed; allowed: all, read, none"
+    )
     assert err[1].startswith("warning: roles.old.kibana[0].feature.securitySolutionCases: ")
     code, err, _ = run(["render", "--config", write(tmp_path, text)], capsys)
     assert code == 2
     assert len(err) == 2
 
 
-def test_nothing_found_is_an_error_not_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_nothing_found_is_an_error_not_ok(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(tmp_path, "config:\n  aws:region: eu-west-1\n")
     assert run(["validate", "--config", path], capsys)[:2] == (
         1,

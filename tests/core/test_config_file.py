@@ -136,7 +136,7 @@ def test_an_integer_of_more_than_4300_digits_is_refused_with_its_line(tmp_path: 
 
 def test_a_date_in_metadata_is_refused_as_pulumi_would_change_it(tmp_path: Path) -> None:
     assert problems(tmp_path, ROLE + "      metadata: {reviewed: 2024-01-01}\n") == [
-        'Pulumi.t.yaml:4:28: roles.r.metadata.reviewed: 2024-01-01 is a date to YAML, which '
+        "Pulumi.t.yaml:4:28: roles.r.metadata.reviewed: 2024-01-01 is a date to YAML, which "
         'Pulumi passes on as "2024-01-01 00:00:00 +0000 UTC"; quote it: "2024-01-01"'
     ]
 
@@ -155,9 +155,9 @@ def test_binary_in_a_dls_query_is_refused(tmp_path: Path) -> None:
 def test_numbers_pulumi_would_read_otherwise_say_how_to_quote_them(tmp_path: Path) -> None:
     text = ROLE + "      metadata: {octal: 012, hex: 0x1F, nan: .nan, ok: 12, f: 1.5}\n"
     assert problems(tmp_path, text) == [
-        'Pulumi.t.yaml:4:25: roles.r.metadata.octal: 012 is read by YAML as the number 10; '
+        "Pulumi.t.yaml:4:25: roles.r.metadata.octal: 012 is read by YAML as the number 10; "
         'quote it if it is text ("012"), or write 10',
-        'Pulumi.t.yaml:4:35: roles.r.metadata.hex: 0x1F is read by YAML as the number 31; '
+        "Pulumi.t.yaml:4:35: roles.r.metadata.hex: 0x1F is read by YAML as the number 31; "
         'quote it if it is text ("0x1F"), or write 31',
         "Pulumi.t.yaml:4:46: roles.r.metadata.nan: .nan is not a number JSON can carry, and "
         'Pulumi refuses it; quote it: ".nan"',
@@ -198,7 +198,9 @@ def test_a_section_under_two_spellings_is_refused(tmp_path: Path) -> None:
 
 def test_yes_is_a_role_name_as_pulumi_reads_it(tmp_path: Path) -> None:
     # The Pulumi CLI (YAML 1.2) reads yes, no, on, off as text; only true and false are not.
-    assert sorted(roles(tmp_path, "config:\n  elastic-access:roles:\n    yes: {}\n    on: {}\n")) == [
+    assert sorted(
+        roles(tmp_path, "config:\n  elastic-access:roles:\n    yes: {}\n    on: {}\n")
+    ) == [
         "on",
         "yes",
     ]
@@ -212,12 +214,10 @@ def test_keys_that_are_not_text_say_how_to_quote_them(tmp_path: Path) -> None:
         "          0123: deployment-viewer\n"
     )
     assert problems(tmp_path, text) == [
-        'Pulumi.t.yaml:3:5: roles: the key true is a boolean to YAML, but names are text (Pulumi '
-        'would change or drop it): quote it: "true":',
-        'Pulumi.t.yaml:5:5: members: the key 12345 is a number to YAML, but names are text '
-        '(Pulumi would change or drop it): quote it: "12345":',
+        'Pulumi.t.yaml:3:5: roles: the key true is a boolean to YAML, but names are text: quote it: "true":',
+        'Pulumi.t.yaml:5:5: members: the key 12345 is a number to YAML, but names are text: quote it: "12345":',
         "Pulumi.t.yaml:9:11: members.b@example.com.deployments.deployments: the key 0123 is a "
-        'number to YAML, but names are text (Pulumi would change or drop it): quote it: "0123":',
+        'number to YAML, but names are text: quote it: "0123":',
     ]
 
 
@@ -256,4 +256,6 @@ def test_a_mistyped_namespace_names_the_key_meant(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("size", [9 * 1024 * 1024])
 def test_a_file_too_large_for_a_stack_file_is_refused(tmp_path: Path, size: int) -> None:
-    assert problems(tmp_path, b"#" * size) == ["Pulumi.t.yaml: is larger than 8 MiB; no stack file is"]
+    assert problems(tmp_path, b"#" * size) == [
+        "Pulumi.t.yaml: is larger than 8 MiB; no stack file is"
+    ]

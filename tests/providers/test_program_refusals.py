@@ -105,9 +105,7 @@ def test_a_value_nested_past_what_json_can_read_is_refused() -> None:
 
 
 def test_text_where_a_mapping_is_needed_is_a_message_not_a_traceback() -> None:
-    assert program_lines({"roles": "soc-leads"}) == [
-        "roles: must be a mapping, not 'soc-leads'"
-    ]
+    assert program_lines({"roles": "soc-leads"}) == ["roles: must be a mapping, not 'soc-leads'"]
 
 
 ONLY_9_5 = {"r": {"cases": {"stack": {"access": "all", "deny": ["cases_manage_templates"]}}}}
@@ -134,7 +132,9 @@ def test_the_flavor_decides_what_is_refused() -> None:
 
 def test_a_config_no_covered_release_accepts_is_refused_without_a_version() -> None:
     # Wrong everywhere: refused whatever the live Kibana is, worded for the newest release.
-    assert program_lines({"roles": {"r": {"cases": {"stack": {"access": "all", "deny": ["x"]}}}}}) == [
+    assert program_lines(
+        {"roles": {"r": {"cases": {"stack": {"access": "all", "deny": ["x"]}}}}}
+    ) == [
         "roles.r.cases.stack.deny[0]: 'x' is not a sub-feature privilege of generalCasesV3; "
         "allowed: cases_delete, cases_settings, create_comment, case_reopen, cases_assign, "
         "cases_manage_templates"
