@@ -20,16 +20,30 @@ MAX_VALUES = 1_000_000  # values once YAML aliases are expanded
 def too_deep(value: Any, limit: int = MAX_DEPTH) -> tuple[str | int, ...] | None:
     """The place (keys and indexes below ``value``) of the first value nested more than
     ``limit`` levels deep in plain data (dicts, lists), or None. Iterative: any depth is safe."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if not isinstance(item, Mapping | list):
+            continue  # a scalar: only the top value can be one here
+        children = item.values() if isinstance(item, Mapping) else item
+        if depth == limit and children:
+            return _place_below(value, limit + 1)
+        stack.extend((c, depth + 1) for c in children if isinstance(c, Mapping | list))
+    return None
+
+
+def _place_below(value: Any, depth: int) -> tuple[str | int, ...]:
+    """The keys and indexes of a value ``depth`` levels below ``value`` (one is known to be)."""
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
     while stack:
         item, path = stack.pop()
-        if len(path) > limit:
+        if len(path) == depth:
             return path
         if isinstance(item, Mapping):
             stack.extend((v, (*path, str(k))) for k, v in item.items())
         elif isinstance(item, list):
             stack.extend((v, (*path, i)) for i, v in enumerate(item))
-    return None
+    return ()
 
 
 def json_nesting(text: str) -> int:

@@ -287,7 +287,9 @@ def _union_problems(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     result: list[dict[str, Any]] = []
     for item in items:
         loc = tuple(item["loc"])
-        if loc and isinstance(loc[-1], str) and _UNION_MEMBER.match(loc[-1]):
+        kind = str(item["type"])
+        member = kind.endswith(("_type", "_parsing")) and len(loc) > 1
+        if member and isinstance(loc[-1], str) and _UNION_MEMBER.match(loc[-1]):
             grouped.setdefault(loc[:-1], []).append(item)
         else:
             result.append(item)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -188,11 +189,9 @@ def _unknown_key(name: str, value: Any) -> str:
     """An unknown config key: the key it looks like, or where it would belong."""
     message = f"unknown config key{did_you_mean(name, CONFIG_KEYS)}; {one_of(CONFIG_KEYS)}"
     for section, info in StackConfig.model_fields.items():
-        model = _entry_model(info.annotation) or info.annotation
-        fields = _field_names(model)
-        if name in fields and _entry_model(info.annotation) is None:
-            return f"{message}; {name} is a field of {_named(section)}: is it indented too little?"
         entry = _entry_model(info.annotation)
+        if entry is None and name in _field_names(info.annotation):
+            return f"{message}; {name} is a field of {_named(section)}: is it indented too little?"
         if entry is not None and isinstance(value, Mapping) and value and _valid(entry, value):
             what = section.removesuffix("s")
             return (
@@ -211,10 +210,15 @@ def _entry_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _field_names(model: Any) -> list[str]:
+def _field_names(model: Any) -> tuple[str, ...]:
     if isinstance(model, type) and issubclass(model, BaseModel):
-        return [info.alias or name for name, info in model.model_fields.items()]
-    return []
+        return _model_field_names(model)
+    return ()
+
+
+@cache  # asked once per role and member
+def _model_field_names(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(info.alias or name for name, info in model.model_fields.items())
 
 
 def _valid(model: type[BaseModel], value: Any) -> bool:
@@ -226,8 +230,33 @@ def _valid(model: type[BaseModel], value: Any) -> bool:
 
 
 def parse_sections(values: Mapping[str, Any]) -> LoadedConfig:
-    """Shape-check each section, and each role and member on its own, so that one invalid
-    entry leaves the others checked: their warnings and errors are not hidden."""
+    """Shape-check the sections; when one has an error, each role and member on its own, so
+    that one invalid entry leaves the others checked: their warnings and errors are not
+    hidden."""
+    try:
+        config = StackConfig.model_validate(dict(values))
+    except ValidationError:
+        return _parse_each(values)
+    problems = [
+        problem
+        for section, model in _keyed_sections()
+        for name in getattr(config, section)
+        for problem in _misplaced(section, name, model, [])
+    ]
+    return LoadedConfig(config, sorted(problems + _member_key_problems(config)))
+
+
+def _keyed_sections() -> list[tuple[str, type[BaseModel]]]:
+    """``(roles, RoleSpec)``...: the sections keyed by name, and the model of an entry."""
+    found = []
+    for name, info in StackConfig.model_fields.items():
+        entry = _entry_model(info.annotation)
+        if entry is not None:
+            found.append((info.alias or name, entry))
+    return found
+
+
+def _parse_each(values: Mapping[str, Any]) -> LoadedConfig:
     problems: list[Problem] = []
     good: dict[str, Any] = {}
     for name, info in StackConfig.model_fields.items():
@@ -246,19 +275,22 @@ def parse_sections(values: Mapping[str, Any]) -> LoadedConfig:
             continue
         good[key] = {}
         for entry_name, body in value.items():
-            found = _entry_problems(key, entry_name, body, entry)
+            parsed, found = _entry(key, entry_name, body, entry)
             problems += found
-            if not errors(found):
-                good[key][entry_name] = body
-    config = StackConfig.model_validate(good)
+            if parsed is not None:
+                good[key][entry_name] = parsed
+    config = StackConfig.model_validate(good)  # parsed entries are not validated again
     problems += _member_key_problems(config)
     return LoadedConfig(config, sorted(problems))
 
 
-def _entry_problems(section: str, name: Any, body: Any, model: type[BaseModel]) -> list[Problem]:
+def _entry(
+    section: str, name: Any, body: Any, model: type[BaseModel]
+) -> tuple[BaseModel | None, list[Problem]]:
+    """One role or member: parsed (None when it has errors) and its problems."""
     if not isinstance(name, str):  # YAML keys are text; plain data may hold other keys
         written = str(name).lower() if isinstance(name, bool) else str(name)
-        return [
+        return None, [
             Problem(
                 f"{section}.{written}",
                 f'the name {written} is not text: names are text: quote it: "{written}":',
@@ -266,22 +298,29 @@ def _entry_problems(section: str, name: Any, body: Any, model: type[BaseModel]) 
         ]
     misplaced = name in _field_names(model)  # a field indented one level too little
     try:
-        model.model_validate(body)
-        found: list[Problem] = []
+        return model.model_validate(body), _misplaced(section, name, model, [])
     except ValidationError as error:
         found = problems_from(error, model, (section, name), hints=not misplaced)
-    if misplaced:
-        what = section.removesuffix("s")
-        severity: Severity = "error" if found else "warning"
-        found.append(
-            Problem(
-                f"{section}.{name}",
-                f"{name} is a field of a {what}, not a {what} name: is it indented too little? "
-                f"A {what}'s fields go under its name",
-                severity,
-            )
+    return None, found + _misplaced(section, name, model, found)
+
+
+def _misplaced(
+    section: str, name: str, model: type[BaseModel], found: list[Problem]
+) -> list[Problem]:
+    """An entry named like a field of an entry: a field indented one level too little (an
+    error when the entry has errors, else a warning: it may be a role named ``alerts``)."""
+    if name not in _field_names(model):
+        return []
+    what = section.removesuffix("s")
+    severity: Severity = "error" if found else "warning"
+    return [
+        Problem(
+            f"{section}.{name}",
+            f"{name} is a field of a {what}, not a {what} name: is it indented too little? "
+            f"A {what}'s fields go under its name",
+            severity,
         )
-    return found
+    ]
 
 
 def parse_config(values: Mapping[str, Any]) -> StackConfig:

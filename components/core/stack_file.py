@@ -37,7 +37,6 @@ import codecs
 import datetime
 import math
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -312,18 +311,6 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, shown: str) -> Probl
 # ---------------------------------------------------------------- from nodes to values
 
 
-def _children(node: Node) -> Iterator[tuple[str | int, Node, bool]]:
-    """``(place, child, is_key)`` for each child of a node."""
-    if isinstance(node, SequenceNode):
-        for i, item in enumerate(node.value):
-            yield i, item, False
-    elif isinstance(node, MappingNode):
-        for key, value in node.value:
-            place = key.value if isinstance(key, ScalarNode) else "?"
-            yield place, key, True
-            yield place, value, False
-
-
 def display_path(parts: tuple[str | int, ...]) -> str:
     """The config field path of a place in the file: ``config.elastic-access:roles.r.spaces[0]``
     reads ``roles.r.spaces[0]``, as in every other message."""
@@ -335,22 +322,45 @@ def display_path(parts: tuple[str | int, ...]) -> str:
     return field_path(parts)
 
 
+class _Built(Exception):
+    """Stops the walk at a problem that leaves nothing to build (a cycle, too deep)."""
+
+
 class _Builder:
     """Turns the composed nodes into plain data in one pass without recursion, refusing what
-    the module docstring lists; aliases give the same object (expanded size is bounded)."""
+    the module docstring lists. Aliases give the same object, and the size of the data once
+    they are expanded is counted, so that nothing after this can be made to work without
+    end. Scalars are read where they stand (as a key or a value); collections are built after
+    their children."""
 
     def __init__(self, shown: str) -> None:
         self.shown = shown
         self.problems: list[Problem] = []
-        self.paths: dict[int, tuple[str | int, ...]] = {}
-        self.keys: set[int] = set()  # nodes that are mapping keys
-        self.valued: set[int] = set()  # nodes that are values (a key may be one, by an alias)
+        # Each collection's parent and place in it: the field path, for messages only.
+        self.parent: dict[int, tuple[int, str | int] | None] = {}
+        self.level: dict[int, int] = {}  # how many keys and indexes above a collection
+        self.values: dict[int, Any] = {}
+        self.size: dict[int, int] = {}  # values in a collection once aliases are expanded
+        self.depth: dict[int, int] = {}  # levels in a collection once aliases are expanded
+        self.open: set[int] = set()  # collections being built: an alias to one is a cycle
 
-    def refuse(self, node: Node, message: str, within: Node | None = None) -> None:
-        """A problem at ``node``, named by its field path (or that of ``within``, the mapping
-        holding a key)."""
+    def path(self, node_id: int) -> tuple[str | int, ...]:
+        parts: list[str | int] = []
+        link = self.parent.get(node_id)
+        while link is not None:
+            node_id, place = link
+            parts.append(place)
+            link = self.parent.get(node_id)
+        return tuple(reversed(parts))
+
+    def refuse(
+        self, node: Node, message: str, within: Node | None = None, place: Any = None
+    ) -> None:
+        """A problem at ``node``, named by its field path: that of the collection ``within``
+        holding it, at ``place``."""
         mark = node.start_mark
-        where = display_path(self.paths.get(id(within or node), ()))
+        parts = self.path(id(within or node))
+        where = display_path((*parts, place) if place is not None else parts)
         self.problems.append(
             Problem(
                 f"{self.shown}:{mark.line + 1}:{mark.column + 1}",
@@ -359,69 +369,84 @@ class _Builder:
         )
 
     def build(self, root: Node) -> Any:
-        order = self._order(root)
+        if isinstance(root, ScalarNode):
+            return self._scalar(root, None, None)
+        self.parent[id(root)] = None
+        self.level[id(root)] = 0
+        try:
+            self._walk(root)
+        except _Built:
+            raise InvalidConfig(self.problems) from None
+        if self.size[id(root)] > MAX_VALUES:
+            self.refuse(root, f"expands through aliases to more than {MAX_VALUES:,} values")
+        elif self.depth[id(root)] - 3 > MAX_DEPTH:
+            self.refuse(root, f"is nested more than {MAX_DEPTH} levels deep through aliases")
         if self.problems:
             raise InvalidConfig(self.problems)
-        values: dict[int, Any] = {}
-        for node in order:
-            if id(node) not in self.keys or id(node) in self.valued:  # keys: read in _mapping
-                values[id(node)] = self._value(node, values)
-        if self.problems:
-            raise InvalidConfig(self.problems)
-        return values[id(root)]
+        return self.values[id(root)]
 
-    def _order(self, root: Node) -> list[Node]:
-        """Every node once, children before parents; checks depth, size and cycles."""
-        self.paths[id(root)] = ()
-        size: dict[int, int] = {}
-        depth: dict[int, int] = {}
-        order: list[Node] = []
+    def _walk(self, root: Node) -> None:
         stack: list[tuple[Node, bool]] = [(root, False)]
         while stack:
             node, done = stack.pop()
             key = id(node)
-            children = [child for _, child, _ in _children(node)]
             if done:
-                size[key] = min(MAX_VALUES + 1, 1 + sum(size[id(c)] for c in children))
-                depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
-                order.append(node)
+                self.open.discard(key)
+                self.values[key] = self._collection(node)
                 continue
-            if key in size:
+            if key in self.values:
                 continue
-            if key in depth:  # on the current path: an alias inside the node it names
+            if key in self.open:
                 self.refuse(node, "an alias refers to a node that contains it; YAML data "
                             "cannot contain itself")  # fmt: skip
-                return []
-            path = self.paths[key]
-            if len(path) - 2 > MAX_DEPTH:
+                raise _Built
+            level = self.level[key]
+            if level - 2 > MAX_DEPTH:
                 self.refuse(node, f"is nested more than {MAX_DEPTH} levels deep")
-                return []
-            depth[key] = -1  # in progress
+                raise _Built
+            self.open.add(key)
             stack.append((node, True))
-            for part, child, is_key in _children(node):
-                self.paths.setdefault(id(child), (*path, part))
-                (self.keys if is_key else self.valued).add(id(child))
-                if id(child) not in size:
+            pairs = node.value if isinstance(node, MappingNode) else enumerate(node.value)
+            for place, child in pairs:
+                if isinstance(child, ScalarNode):
+                    continue
+                child_key = id(child)
+                if child_key not in self.level:
+                    if isinstance(node, MappingNode):
+                        place = place.value if isinstance(place, ScalarNode) else "?"
+                    self.level[child_key] = level + 1
+                    self.parent[child_key] = (key, place)
+                if child_key not in self.values:
                     stack.append((child, False))
-        if size[id(root)] > MAX_VALUES:
-            self.refuse(root, f"expands through aliases to more than {MAX_VALUES:,} values")
-        elif depth[id(root)] - 3 > MAX_DEPTH:
-            self.refuse(root, f"is nested more than {MAX_DEPTH} levels deep through aliases")
-        return order
 
-    def _value(self, node: Node, values: dict[int, Any]) -> Any:
+    def _collection(self, node: Node) -> Any:
+        """A sequence or mapping whose child collections are built; its size and depth."""
+        if node.tag not in (SEQ, MAP, "!"):
+            self.refuse(node, f"the tag {node.tag} is not supported in a stack file")
+        size, depth = 1, 1
         if isinstance(node, SequenceNode):
-            if node.tag not in (SEQ, "!"):
-                self.refuse(node, f"the tag {node.tag} is not supported in a stack file")
-            return [values[id(item)] for item in node.value]
-        if isinstance(node, MappingNode):
-            if node.tag not in (MAP, "!"):
-                self.refuse(node, f"the tag {node.tag} is not supported in a stack file")
-            return self._mapping(node, values)
-        assert isinstance(node, ScalarNode)
-        return self._scalar(node)
+            items = []
+            for i, item in enumerate(node.value):
+                items.append(self._child(item, node, i))
+                size += self.size.get(id(item), 1)
+                depth = max(depth, 1 + self.depth.get(id(item), 1))
+            result: Any = items
+        else:
+            assert isinstance(node, MappingNode)
+            result = self._mapping(node)
+            for _, value_node in node.value:
+                size += 1 + self.size.get(id(value_node), 1)
+                depth = max(depth, 1 + self.depth.get(id(value_node), 1))
+        self.size[id(node)] = min(size, MAX_VALUES + 1)
+        self.depth[id(node)] = depth
+        return result
 
-    def _scalar(self, node: ScalarNode) -> Any:
+    def _child(self, node: Node, within: Node, place: Any) -> Any:
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, within, place)
+        return self.values[id(node)]
+
+    def _scalar(self, node: ScalarNode, within: Node | None, place: Any) -> Any:
         text = node.value
         if node.tag in (STR, "!", MERGE):
             return text
@@ -432,30 +457,32 @@ class _Builder:
         if node.tag in (INT, FLOAT):
             problem = _number_problem(node)
             if problem:
-                self.refuse(node, problem)
+                self.refuse(node, problem, within, place)
                 return None
             return int(text) if node.tag == INT else YamlFloat(text)
         if node.tag == TIMESTAMP:
             if _DATE.match(text) and not _calendar_date(text):
                 return text  # Go does not read 2024-02-30 as a date: the CLI keeps the text
-            self.refuse(node, _date_problem(text))
+            self.refuse(node, _date_problem(text), within, place)
             return None
         if node.tag == f"{_TAG}binary":
             self.refuse(
                 node,
                 "a !!binary value, which Pulumi passes on decoded; write the text itself, quoted",
+                within,
+                place,
             )
             return None
-        self.refuse(node, f"the tag {node.tag} is not supported in a stack file")
+        self.refuse(node, f"the tag {node.tag} is not supported in a stack file", within, place)
         return None
 
-    def _mapping(self, node: MappingNode, values: dict[int, Any]) -> dict[str, Any]:
+    def _mapping(self, node: MappingNode) -> dict[str, Any]:
         explicit: dict[str, Any] = {}
         lines: dict[str, int] = {}
         merged: list[dict[str, Any]] = []
         for key_node, value_node in node.value:
             if key_node.tag == MERGE:
-                merged += self._merge_sources(value_node, values)
+                merged += self._merge_sources(value_node, node)
                 continue
             key = self._key(key_node, node)
             if key is None:
@@ -470,7 +497,7 @@ class _Builder:
                 )
                 continue
             lines[key] = line
-            explicit[key] = values[id(value_node)]
+            explicit[key] = self._child(value_node, node, key)
         result: dict[str, Any] = {}
         for source in reversed(merged):  # the first merged mapping wins over later ones
             result.update(source)
@@ -493,9 +520,14 @@ class _Builder:
         )
         return None
 
-    def _merge_sources(self, node: Node, values: dict[int, Any]) -> list[dict[str, Any]]:
+    def _merge_sources(self, node: Node, mapping: MappingNode) -> list[dict[str, Any]]:
         sources = node.value if isinstance(node, SequenceNode) else [node]
         if not all(isinstance(s, MappingNode) for s in sources):
-            self.refuse(node, "<< merges a mapping or a list of mappings (aliases such as *base)")
+            self.refuse(
+                node,
+                "<< merges a mapping or a list of mappings (aliases such as *base)",
+                mapping,
+                "<<",
+            )
             return []
-        return [values[id(source)] for source in sources]
+        return [self.values[id(source)] for source in sources]
