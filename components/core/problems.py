@@ -40,7 +40,8 @@ def echo(value: Any) -> str:
 def _natural(text: str) -> tuple[tuple[int, str | int], ...]:
     """Sort key reading numbers as numbers: ``file:9:5`` before ``file:10:1``, ``[9]`` before
     ``[10]``."""
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", text) if p)
+    parts = re.split(r"([0-9]+)", text)  # ASCII digits only: "²" is a digit int() refuses
+    return tuple((0, int(p)) if p[:1] in "0123456789" else (1, p) for p in parts if p)
 
 
 @total_ordering

@@ -146,8 +146,11 @@ def _number_problem(node: ScalarNode) -> str | None:
         return f'{quoted} is out of the range of numbers; quote it: "{quoted}"'
     value = _go_integer(text) if node.tag == INT else None
     if value is None and len(text) <= 1000:
-        number = float(text.replace("_", ""))
-        value = int(number) if number.is_integer() else None
+        try:  # Go reads 08 and 1_0.5 as floats
+            number = float(text.replace("_", ""))
+            value = int(number) if number.is_integer() else None
+        except (ValueError, OverflowError):  # 0x and 65 hex digits, 1e999
+            value = None
     if value is None:
         return f'{quoted} is read by YAML as a number; quote it if it is text: "{quoted}"'
     return (

@@ -200,6 +200,7 @@ def as_yaml(values: dict[str, Any]) -> str:
 @given(config)
 @example({"roles": {"cloud": {"none": None}}})  # a key named like a union member: "none"
 @example({"kibana": False})  # a section that is a scalar
+@example({"roles": {"kibana": {}, "0²": []}})  # "²" is a digit to str.isdigit, not to int()
 def test_no_config_as_values_breaks_the_program_checks(values: dict[str, Any]) -> None:
     # What the engine hands the program: JSON values (dates and bytes as text).
     engine = json.loads(json.dumps(values, default=str))
@@ -259,3 +260,41 @@ def test_no_mutated_yaml_breaks_the_commands(
 @given(st.binary(max_size=300))
 def test_no_bytes_break_the_commands(data: bytes) -> None:
     check_file(file_with(data))
+
+
+SCALAR_TEXT = st.one_of(
+    st.from_regex(r"[-+]?(0[xXoObB])?[0-9a-fA-F_.eE:+-]{0,80}", fullmatch=True),
+    st.from_regex(
+        r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ][0-9:.]{0,12}[Z+-]?[0-9:]{0,5})?", fullmatch=True
+    ),
+    st.sampled_from(
+        [
+            "yes",
+            "No",
+            "on",
+            "~",
+            "null",
+            "NULL",
+            ".inf",
+            "-.Inf",
+            ".NaN",
+            "<<",
+            "!!binary aGk=",
+            "!!set {a}",
+            "!foo x",
+        ]
+    ),
+)
+
+
+@SETTINGS
+@given(SCALAR_TEXT, SCALAR_TEXT)
+def test_no_scalar_text_breaks_the_commands(value: str, name: str) -> None:
+    # Plain scalars as the user types them: numbers, dates and tags in every form YAML reads.
+    text = (
+        "config:\n  elastic-access:roles:\n"
+        f"    r:\n      metadata: {{x: {value}}}\n      description: {value}\n"
+        f"    {name}: {{}}\n"
+        f"  elastic-access:kibana: {{version: {value}}}\n"
+    )
+    check_file(file_with(text.encode()))

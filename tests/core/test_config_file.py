@@ -164,6 +164,14 @@ def test_numbers_pulumi_would_read_otherwise_say_how_to_quote_them(tmp_path: Pat
     ]
 
 
+def test_numbers_too_long_to_read_are_refused_without_reading_them(tmp_path: Path) -> None:
+    text = ROLE + f"      metadata: {{h: 0x{'F' * 70}, u: 1_0e999}}\n"
+    assert [p.split(": ", 2)[2] for p in problems(tmp_path, text)] == [
+        f'0x{"F" * 70} is read by YAML as a number; quote it if it is text: "0x{"F" * 70}"',
+        '1_0e999 is read by YAML as a number; quote it if it is text: "1_0e999"',
+    ]
+
+
 # ---------------------------------------------------------------- keys
 
 
