@@ -110,28 +110,27 @@ def report(problems: Iterable[Problem]) -> None:
         print(problem, file=sys.stderr)
 
 
-def load_checked(
+def load_targeted(
     args: argparse.Namespace, invalid: int = USAGE
-) -> tuple[StackConfig, KibanaTarget, list[Problem]]:
-    """The config, its target and every problem found offline, errors and warnings (an error
-    in one role leaves the others checked); ``CommandFailed`` (exit ``invalid``) when the file
-    cannot be used at all, ``UsageError`` when it or the target cannot be found."""
+) -> tuple[LoadedConfig, KibanaTarget]:
+    """The config as far as it reads (its shape problems beside it: an error in one role leaves
+    the others checked) and its target; ``CommandFailed`` (exit ``invalid``) when the file cannot
+    be used at all, ``UsageError`` when it or the target cannot be found."""
     try:
         loaded = load(args)
     except InvalidConfig as error:
         raise CommandFailed(problems=error.problems, code=invalid) from None
-    chosen = target(args, loaded.config)
-    problems = sorted(loaded.problems + validate_stack(loaded.config, chosen))
-    return loaded.config, chosen, problems
+    return loaded, target(args, loaded.config)
 
 
 def load_renderable(args: argparse.Namespace) -> tuple[StackConfig, KibanaTarget]:
     """The config and its target; ``CommandFailed`` (exit 2) naming why it cannot be rendered,
     with the warnings beside the errors."""
-    config, chosen, problems = load_checked(args)
+    loaded, chosen = load_targeted(args)
+    problems = sorted(loaded.problems + validate_stack(loaded.config, chosen))
     if errors(problems):
         raise CommandFailed(problems=problems)
-    return config, chosen
+    return loaded.config, chosen
 
 
 # ---------------------------------------------------------------- the live commands

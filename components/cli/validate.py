@@ -7,14 +7,15 @@ from functools import partial
 from typing import Any
 
 from ..clients import ApiError
+from ..core.es_privileges import Names
 from ..core.problems import Problem, errors
 from ..core.roles.expand import render
 from ..core.roles.privileges import live_problems
 from ..core.roles.validation import missing_spaces
-from ..core.stack import StackConfig, summary
+from ..core.stack import StackConfig, summary, validate_stack
 from ..core.versions import KibanaTarget
 from ..live.cache import together
-from .common import UsageError, add_config_arguments, connect_kibana, load_checked, report
+from .common import UsageError, add_config_arguments, connect_kibana, load_targeted, report
 
 PROBLEMS = 1
 
@@ -26,10 +27,11 @@ def add_parser(commands: Any) -> None:
         help="check the config against the feature and role catalogs",
         description="Check the config offline against the feature catalog of the target Kibana "
         "and the Cloud role catalog. With --live, also check every feature and privilege id "
-        "against the target's GET /api/security/privileges (the Kibana URL from kibana.url or "
-        "env KIBANA_ENDPOINT; credentials from env KIBANA_API_KEY, or KIBANA_USERNAME and "
-        "KIBANA_PASSWORD). Exit 1 when the config has problems, 2 when Kibana cannot be "
-        "reached or refuses the credentials.",
+        "against the target's GET /api/security/privileges, and Elasticsearch privilege names "
+        "against its GET /internal/security/esPrivileges/builtin (the Kibana URL from "
+        "kibana.url or env KIBANA_ENDPOINT; credentials from env KIBANA_API_KEY, or "
+        "KIBANA_USERNAME and KIBANA_PASSWORD). Exit 1 when the config has problems, 2 when "
+        "Kibana cannot be reached or refuses the credentials.",
     )
     add_config_arguments(parser)
     parser.add_argument(
@@ -43,14 +45,18 @@ def add_parser(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print every problem (and ``ok: ...`` when there is no error); exit status 0, or 1 when the
     config has errors."""
-    config, chosen, offline = load_checked(args, invalid=PROBLEMS)
-    live: list[Problem] = []
+    loaded, chosen = load_targeted(args, invalid=PROBLEMS)
+    config = loaded.config
     if getattr(args, "live", False):
         try:
-            chosen, live = check_live(config, args.kibana_version, args.flavor)
+            chosen, live, es_names = check_live(config, args.kibana_version, args.flavor)
         except ApiError as error:
             raise UsageError(f"--live: {error}") from None
-    problems = sorted(offline + live)
+        # The live lists decide what the offline catalogs only guess (issue 11 §3, §5).
+        offline = validate_stack(config, chosen, es_names=es_names, live_features=True)
+        problems = sorted(loaded.problems + offline + live)
+    else:
+        problems = sorted(loaded.problems + validate_stack(config, chosen))
     report(problems)
     if errors(problems):
         return PROBLEMS
@@ -61,15 +67,19 @@ def run(args: argparse.Namespace) -> int:
 
 def check_live(
     config: StackConfig, version: str | None = None, flavor: str | None = None
-) -> tuple[KibanaTarget, list[Problem]]:
-    """The live target and the problems its status, privileges and spaces APIs reveal."""
+) -> tuple[KibanaTarget, list[Problem], Names | None]:
+    """The live target, the problems its status, privileges and spaces APIs reveal, and its
+    Elasticsearch privilege names (None where Kibana does not list them)."""
     with connect_kibana(config.kibana, url_from="kibana.url") as live:
         chosen = live.target(version, flavor)
         mismatch = live.mismatch(chosen) if version is None else None
         problems = [mismatch] if mismatch is not None else []
-        privileges, existing = together(live.privileges, live.space_ids)
+        privileges, existing, _ = together(
+            live.privileges, live.space_ids, live.builtin_es_privileges
+        )
         unlicensed = partial(live.privileges, respect_license_level=False)
         for name, role in sorted(config.roles.items()):
             problems += live_problems(name, role, chosen, privileges, unlicensed)
             problems += missing_spaces(name, render(role, chosen), existing)
-    return chosen, problems
+        es_names = live.es_names(chosen)
+    return chosen, problems, es_names

@@ -17,6 +17,7 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, Field, ValidationError
 
+from .es_privileges import Names
 from .limits import MAX_DEPTH, too_deep
 from .members.atoms import as_dicts, member_atoms, to_api
 from .members.spec import EMAIL, CloudSettings, MemberSpec, email_key
@@ -392,11 +393,18 @@ def counted(number: int, noun: str) -> str:
 ORGANIZATION_PLACEHOLDER = "<cloud.organizationId>"
 
 
-def validate_stack(config: StackConfig, target: KibanaTarget) -> list[Problem]:
-    """Every problem of the config for this target, errors and warnings, sorted by path."""
+def validate_stack(
+    config: StackConfig,
+    target: KibanaTarget,
+    *,
+    es_names: Names | None = None,
+    live_features: bool = False,
+) -> list[Problem]:
+    """Every problem of the config for this target, errors and warnings, sorted by path
+    (``es_names``, ``live_features``: what the live Kibana settles, see ``validate_role``)."""
     problems: list[Problem] = []
     for name, role in config.roles.items():
-        problems += validate_role(name, role, target)
+        problems += validate_role(name, role, target, es_names, live_features=live_features)
     for email, member in config.members.items():
         problems += validate_member(email, member)
     if config.members:

@@ -15,8 +15,16 @@ from functools import partial
 from typing import Any
 
 from ..clients.connection import KibanaConnection, RetryPolicy
-from ..clients.errors import ApiError, ConnectionFailed
+from ..clients.errors import (
+    ApiError,
+    ConnectionFailed,
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    UnexpectedResponse,
+)
 from ..clients.kibana import KibanaClient
+from ..core.es_privileges import Names, from_builtin
 from ..core.problems import Problem, errors
 from ..core.roles.body import is_reserved
 from ..core.roles.privileges import live_problems
@@ -55,6 +63,7 @@ class LiveKibana(LiveService[KibanaClient]):
         self._url = connection.url if connection else "Kibana"
         self._targets: FetchedOnce[tuple[str | None, str | None], KibanaTarget] = FetchedOnce()
         self._privileges: FetchedOnce[bool, Privileges] = FetchedOnce()
+        self._builtin: FetchedOnce[str, dict[str, object] | None] = FetchedOnce()
         self._lists: FetchedOnce[str, Any] = FetchedOnce()  # the role list, the space ids
         self._roles_lock = threading.Lock()
         self._stale: set[str] = set()
@@ -109,6 +118,24 @@ class LiveKibana(LiveService[KibanaClient]):
             lambda: self.client.privileges(respect_license_level=respect_license_level),
         )
 
+    def builtin_es_privileges(self) -> dict[str, object] | None:
+        """Kibana's list of Elasticsearch's built-in privilege names (once per process), or None
+        where Kibana will not give it (serverless restricts internal routes; older releases):
+        then only the offline table can judge (reference/kibana-roles.md section 11.2)."""
+
+        def fetch() -> dict[str, object] | None:
+            try:
+                return self.client.builtin_es_privileges()
+            except (InvalidRequest, NotFound, Forbidden, UnexpectedResponse):
+                return None
+
+        return self._builtin.get("builtin", fetch)
+
+    def es_names(self, target: KibanaTarget) -> Names | None:
+        """The live Elasticsearch privilege names for ``target``, or None (see above)."""
+        body = self.builtin_es_privileges()
+        return None if body is None else from_builtin(body, target)
+
     def space_ids(self) -> set[str]:
         """The ids of the spaces the credential can see."""
         spaces: set[str] = self._lists.get(
@@ -125,7 +152,7 @@ class LiveKibana(LiveService[KibanaClient]):
         the ids the live privileges API does not know."""
         try:
             if self.reachable_config:
-                target, _ = together(self.target, self.privileges)
+                target, _, _ = together(self.target, self.privileges, self.builtin_es_privileges)
             else:
                 target = self.configured_target()
         except ConnectionFailed:
@@ -133,7 +160,13 @@ class LiveKibana(LiveService[KibanaClient]):
             return errors(validate_role(name, spec, self.configured_target())), None
         except ApiError as error:  # 401, 403...: what to do is in the message
             return [Problem("kibana", str(error))], None
-        problems = errors(validate_role(name, spec, target))
+        if self.reachable_config:
+            # The live lists have the last word: feature ids by live_problems below,
+            # Elasticsearch names by Kibana's built-in list where it gives one.
+            found = validate_role(name, spec, target, self.es_names(target), live_features=True)
+        else:
+            found = validate_role(name, spec, target)
+        problems = errors(found)
         if self.reachable_config:
             mismatch = self.mismatch()
             if mismatch is not None:
