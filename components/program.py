@@ -19,6 +19,7 @@ from .core.stack import (
     refusals,
 )
 from .core.stack_file import NAMESPACE
+from .core.target import configured_target
 from .kibana_roles import KibanaRoles
 
 
@@ -53,11 +54,27 @@ def stack_config(config: pulumi.Config) -> StackConfig:
     raw, problems = engine_config(config)
     values, found = config_values(raw)
     loaded = parse_sections(values)
-    blocking = sorted(errors(problems + found + loaded.problems) + refusals(loaded.config))
+    refused = refusals(loaded.config)
+    blocking = sorted(errors(problems + found + loaded.problems) + refused)
     if blocking:
         lines = "\n".join(str(p) for p in blocking)
-        raise pulumi.RunError(f"the elastic-access stack config has problems:\n{lines}")
+        note = _release_note(loaded.config) if refused else ""
+        raise pulumi.RunError(f"{HEADER}{note}:\n{lines}")
     return loaded.config
+
+
+HEADER = "the elastic-access stack config has problems"
+
+
+def _release_note(config: StackConfig) -> str:
+    """Without ``kibana.version``, the lines name the release ``validate`` assumes, although
+    they hold for every one: say so, lest a reader think the stack targets that release."""
+    if config.kibana.version or config.kibana.flavor == "serverless":
+        return ""
+    return (
+        f" whatever Kibana release it meets (kibana.version is not set; the lines name "
+        f"{configured_target(config.kibana)}, the newest elastic-access knows)"
+    )
 
 
 def build(config: pulumi.Config | None = None) -> None:

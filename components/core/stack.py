@@ -9,6 +9,7 @@ live in ``roles``, of one member in ``members``. The CLI reads the stack file
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -137,7 +138,7 @@ def config_values(
         if not colon:
             namespace, name = NAMESPACE, namespace
         if namespace != NAMESPACE:
-            if namespace.lower() == NAMESPACE or did_you_mean(namespace, [NAMESPACE]):
+            if _looks_like_ours(namespace):
                 meant = next(
                     (k for k in CONFIG_KEYS if k.lower() == name.lower()),
                     (close_matches(name, CONFIG_KEYS) or [name])[0],
@@ -184,6 +185,13 @@ def config_values(
             )
         )
     return values, problems
+
+
+def _looks_like_ours(namespace: str) -> bool:
+    """A mistyped ``elastic-access`` (``elastic_access``, ``Elastic-Access``), and not another
+    provider's namespace such as ``elasticstack`` (whose keys share the stack file)."""
+    ratio = difflib.SequenceMatcher(None, namespace.lower(), NAMESPACE).ratio()
+    return ratio >= 0.85  # elasticstack: 0.69, elastic_access: 0.93
 
 
 def _unknown_key(name: str, value: Any) -> str:
@@ -430,8 +438,8 @@ _LAST_MINOR = {8: 19}
 def covered_targets(settings: KibanaSettings) -> list[KibanaTarget]:
     """Every Kibana the stack may run against as far as its config says (``kibana.version``,
     ``kibana.flavor``; what is not set may be anything the catalog covers): the stateful
-    releases, and serverless for each project type. The first is the one offline commands
-    assume (``configured_target``)."""
+    releases from 8.0 and one newer than the catalog, and serverless for each project type. The
+    first is the one offline commands assume (``configured_target``)."""
     first = configured_target(settings)
     if settings.version:
         stateful = [KibanaTarget(Version.parse(settings.version))]
@@ -441,6 +449,9 @@ def covered_targets(settings: KibanaSettings) -> list[KibanaTarget]:
             for major in range(8, NEWEST.major + 1)
             for minor in range(_LAST_MINOR.get(major, NEWEST.minor) + 1)
         ]
+        # A release newer than the catalog: its rules leave to the live Kibana what they
+        # cannot know there, and every newer release reads alike.
+        stateful.append(KibanaTarget(Version(NEWEST.major, NEWEST.minor + 1)))
     serverless = [KibanaTarget(NEWEST, "serverless", p) for p in (None, *PROJECT_TYPES)]
     chosen = {"stateful": stateful, "serverless": serverless}.get(
         settings.flavor or "", stateful + serverless

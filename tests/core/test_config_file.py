@@ -256,7 +256,8 @@ def test_keys_without_the_namespace_are_read_as_pulumi_reads_them(tmp_path: Path
 
 
 def test_a_mistyped_namespace_names_the_key_meant(tmp_path: Path) -> None:
-    assert problems(tmp_path, "config:\n  elastic-acess:Roles: {}\n  aws:region: x\n") == [
+    text = "config:\n  elastic-acess:Roles: {}\n  aws:region: x\n  elasticstack:endpoint: y\n"
+    assert problems(tmp_path, text) == [
         "elastic-acess:Roles: is not in the elastic-access namespace (did you mean "
         "elastic-access:roles?); elastic-access never reads it"
     ]
