@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 Severity = Literal["error", "warning"]
 MAX_ECHO = 80  # characters of a user's value quoted in a message
 MAX_PATH = 1000  # a role name may be 507 characters
-MAX_MESSAGE = 2000
+MAX_MESSAGE = 4000  # the longest list of allowed values (cluster privileges) is about 1,400
 
 
 def shorten(text: str, limit: int = MAX_ECHO) -> str:
