@@ -22,6 +22,7 @@ Severity = Literal["error", "warning"]
 MAX_ECHO = 80  # characters of a user's value quoted in a message
 MAX_PATH = 1000  # a role name may be 507 characters
 MAX_MESSAGE = 4000  # the longest list of allowed values (cluster privileges) is about 1,400
+_LONG_RUN = re.compile(r"\S{200,}")
 
 
 def shorten(text: str, limit: int = MAX_ECHO) -> str:
@@ -56,8 +57,11 @@ class Problem:
     severity: Severity = "error"
 
     def __post_init__(self) -> None:
+        # A run of 200 characters without a space is a user's value echoed (no id is that
+        # long), wherever a message quotes it.
+        message = _LONG_RUN.sub(lambda run: shorten(run[0]), self.message)
         object.__setattr__(self, "path", shorten(self.path, MAX_PATH))
-        object.__setattr__(self, "message", shorten(self.message, MAX_MESSAGE))
+        object.__setattr__(self, "message", shorten(message, MAX_MESSAGE))
 
     def _key(self) -> tuple[Any, ...]:
         return (_natural(self.path), self.message, self.severity)

@@ -40,13 +40,14 @@ from .roles.body import put_body
 from .roles.expand import render
 from .roles.spec import RoleSpec
 from .roles.validation import validate_role
+from .spaces.spec import SpaceSpec, space_body
 from .stack_file import NAMESPACE as NAMESPACE
 from .stack_file import read_stack_document
 from .target import KibanaSettings, configured_target
 from .versions import NEWEST, PROJECT_TYPES, KibanaTarget, Version
 
 SECRET_KEYS = ("kibanaApiKey", "kibanaUsername", "kibanaPassword", "cloudApiKey")
-CONFIG_KEYS = ("kibana", "cloud", "roles", "members", *SECRET_KEYS)
+CONFIG_KEYS = ("kibana", "cloud", "roles", "members", "spaces", *SECRET_KEYS)
 # The keys of a Pulumi stack file (pulumi/pulumi sdk/go/common/workspace/project.go,
 # ProjectStack); the CLI ignores any other.
 STACK_FILE_KEYS = ("config", "environment", "secretsprovider", "encryptedkey", "encryptionsalt")
@@ -59,6 +60,7 @@ class StackConfig(ConfigModel):
     cloud: CloudSettings = Field(default_factory=CloudSettings)
     roles: dict[str, RoleSpec] = Field(default_factory=dict)
     members: dict[str, MemberSpec] = Field(default_factory=dict)
+    spaces: dict[str, SpaceSpec] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -380,13 +382,17 @@ def load_stack_file(path: str | Path) -> StackConfig:
 
 
 def summary(config: StackConfig) -> str:
-    """``1 role and 3 members``: how many entries each keyed section declares, in words."""
+    """``1 role and 3 members``: how many entries each keyed section declares, in words (the
+    empty sections left out; ``no roles, members or spaces`` when all are)."""
+    sections = [section for section, _ in _keyed_sections()]
     parts = [
-        counted(len(getattr(config, name)), name.removesuffix("s"))
-        for name, info in StackConfig.model_fields.items()
-        if _entry_model(info.annotation) is not None
+        counted(len(getattr(config, section)), section.removesuffix("s"))
+        for section in sections
+        if getattr(config, section)
     ]
-    return " and ".join(parts) if len(parts) < 3 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    if not parts:
+        return f"no {', '.join(sections[:-1])} or {sections[-1]}"
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def counted(number: int, noun: str) -> str:
@@ -487,7 +493,8 @@ def _under(path: str, prefix: str) -> bool:
 def render_stack(config: StackConfig, target: KibanaTarget) -> dict[str, Any]:
     """``{"roles": {name: PUT body}, "members": {email: role_assignments}}``, deterministic."""
     organization = config.cloud.organization_id or ORGANIZATION_PLACEHOLDER
-    return {
+    spaces = {"spaces": {i: space_body(i, s) for i, s in sorted(config.spaces.items())}}
+    return (spaces if config.spaces else {}) | {
         "roles": {
             name: put_body(render(role, target), normalised=True)
             for name, role in sorted(config.roles.items())

@@ -363,7 +363,8 @@ class _Builder:
         holding it, at ``place``."""
         mark = node.start_mark
         parts = self.path(id(within or node))
-        where = display_path((*parts, place) if place is not None else parts)
+        parts = (*parts, place) if place is not None else parts
+        where = display_path(parts[:12]) + ("..." if len(parts) > 12 else "")
         self.problems.append(
             Problem(
                 f"{self.shown}:{mark.line + 1}:{mark.column + 1}",

@@ -198,7 +198,7 @@ def test_indentation_mistakes_are_named(tmp_path: Path, capsys: pytest.CaptureFi
             "connectors, alerts, kibana, elasticsearch, metadata, adopt",
             "roles.s.cases.connectors: 'connectors' is not allowed; allowed: observability, "
             "security, stack; connectors is a field of roles.s: is it indented too far?",
-            "version: unknown config key; allowed: kibana, cloud, roles, members, kibanaApiKey, "
+            "version: unknown config key; allowed: kibana, cloud, roles, members, spaces, kibanaApiKey, "
             "kibanaUsername, kibanaPassword, cloudApiKey; version is a field of "
             "elastic-access:kibana: is it indented too little?",
         ],
@@ -210,7 +210,7 @@ def test_a_role_at_the_level_of_the_sections_is_named(
 ) -> None:
     text = "config:\n  elastic-access:roles:\n    r: {}\n  soc-leads:\n    cases: {security: all}\n"
     assert run(["validate", "--config", write(tmp_path, text)], capsys)[1] == [
-        "soc-leads: unknown config key; allowed: kibana, cloud, roles, members, kibanaApiKey, "
+        "soc-leads: unknown config key; allowed: kibana, cloud, roles, members, spaces, kibanaApiKey, "
         "kibanaUsername, kibanaPassword, cloudApiKey; it reads as a role: is it indented too "
         "little, under elastic-access:roles?"
     ]
@@ -256,7 +256,7 @@ def test_counts_are_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     )
     config = write(tmp_path, "config:\n  elastic-access:kibana: {version: '8.17.0'}\n")
     assert run(["validate", "--config", config], capsys)[2] == (
-        "ok: no roles and no members valid for Kibana 8.17.0\n"
+        "ok: no roles, members or spaces valid for Kibana 8.17.0\n"
     )
 
 
@@ -290,7 +290,8 @@ def test_nothing_found_is_an_error_not_ok(
         [
             f"{path}: has no elastic-access settings: nothing to check or manage. Its config: "
             "section takes elastic-access:kibana, elastic-access:cloud, elastic-access:roles, "
-            "elastic-access:members, elastic-access:kibanaApiKey, elastic-access:kibanaUsername, "
+            "elastic-access:members, elastic-access:spaces, elastic-access:kibanaApiKey, "
+            "elastic-access:kibanaUsername, "
             "elastic-access:kibanaPassword, elastic-access:cloudApiKey"
         ],
     )
@@ -309,5 +310,5 @@ def test_oversized_values_are_cut_in_messages(
     code, err, _ = run(["validate", "--config", write(tmp_path, text)], capsys)
     assert code == 1
     assert len(err) == 4
-    assert max(len(line) for line in err) < 2_500
+    assert max(len(line) for line in err) < 1_300  # the path keeps up to 1,000: names of 507
     assert all("characters)" in line for line in err)

@@ -99,7 +99,8 @@ def test_a_latin1_file_is_refused_by_both(
         (
             "  elastic-access:role:\n    r: {}\n",
             "elastic-access:role: unknown config key (did you mean roles?); allowed: kibana, "
-            "cloud, roles, members, kibanaApiKey, kibanaUsername, kibanaPassword, cloudApiKey",
+            "cloud, roles, members, spaces, kibanaApiKey, kibanaUsername, kibanaPassword, "
+            "cloudApiKey",
         ),
         (
             "  elastic-access:roles:\n    alerts: {observability: read}\n",

@@ -95,7 +95,7 @@ def test_a_config_without_elastic_access_settings_is_refused() -> None:
     assert program_lines({}) == [
         "config: has no elastic-access settings: nothing to check or manage. Its config: "
         "section takes elastic-access:kibana, elastic-access:cloud, elastic-access:roles, "
-        "elastic-access:members, elastic-access:kibanaApiKey, elastic-access:kibanaUsername, "
+        "elastic-access:members, elastic-access:spaces, elastic-access:kibanaApiKey, elastic-access:kibanaUsername, "
         "elastic-access:kibanaPassword, elastic-access:cloudApiKey"
     ]
 
