@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from components.core.problems import InvalidConfig
-from components.core.stack import load_stack_file, parse_config
+from components.core.stack import load_stack_file, parse_config, validate_stack
+from components.core.versions import KibanaTarget
 
 
 def mistakes(values: dict[str, Any]) -> list[str]:
@@ -135,3 +136,12 @@ def test_secrets_in_the_stack_file_are_never_read(tmp_path: Path) -> None:
     path.write_text("config:\n  elastic-access:kibanaApiKey:\n    secure: v1:abc\n")
     config = load_stack_file(path)
     assert "abc" not in config.model_dump_json()
+
+
+def test_a_dls_query_string_nested_deep_is_refused_before_parsing() -> None:
+    index = {"names": ["logs-*"], "privileges": ["read"], "query": '{"bool":' * 5000}
+    config = parse_config({"roles": {"r": {"elasticsearch": {"indices": [index]}}}})
+    assert [str(p) for p in validate_stack(config, KibanaTarget.of("9.1.0"))] == [
+        "roles.r.elasticsearch.indices[0].query: is nested more than 64 levels deep; no query "
+        "needs that many"
+    ]
