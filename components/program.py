@@ -2,28 +2,79 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pulumi
+from pulumi.runtime import config as runtime_config
 
 from .cloud_members import CloudMembers
-from .core.problems import InvalidConfig
-from .core.stack import CONFIG_KEYS, SECRET_KEYS, StackConfig, parse_config
+from .core.limits import MAX_DEPTH
+from .core.problems import Problem, errors
+from .core.stack import (
+    SECRET_KEYS,
+    StackConfig,
+    config_values,
+    parse_sections,
+    refusals,
+)
+from .core.stack_file import NAMESPACE
+from .core.target import configured_target
 from .kibana_roles import KibanaRoles
 
 
+def engine_config(config: pulumi.Config) -> tuple[dict[str, Any], list[Problem]]:
+    """Every config key the engine passed (any namespace: a mistyped one is worth a message),
+    the values of ``elastic-access`` keys parsed as ``Config.get_object`` does (text that is
+    not JSON stays text), secrets left unread."""
+    keys = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    raw: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key in keys:
+        namespace, _, name = str(key).partition(":")
+        if namespace != NAMESPACE or name in SECRET_KEYS:
+            raw[key] = None
+            continue
+        text = config.get(name)
+        try:
+            raw[key] = json.loads(text) if text is not None else None
+        except ValueError:
+            raw[key] = text
+        except RecursionError:  # json recurses: a value nested about 1,000 deep
+            raw[key] = None
+            problems.append(Problem(name, f"is nested more than {MAX_DEPTH} levels deep"))
+    return raw, problems
+
+
 def stack_config(config: pulumi.Config) -> StackConfig:
-    """The ``elastic-access`` config of the stack, shape-checked (secrets are not read here)."""
-    values: dict[str, Any] = {}
-    for key in CONFIG_KEYS:
-        if key not in SECRET_KEYS:
-            value = config.get_object(key)
-            if value is not None:
-                values[key] = value
-    try:
-        return parse_config(values)
-    except InvalidConfig as error:
-        raise pulumi.RunError(f"the elastic-access stack config has problems:\n{error}") from None
+    """The ``elastic-access`` config of the stack, checked as ``elastic-access validate`` checks
+    it (secrets are not read here). Raises ``pulumi.RunError`` naming every problem that
+    ``refusals`` says holds for whatever Kibana the stack targets, before any resource is
+    declared: ``pulumi up --skip-preview`` writes nothing for a config that cannot apply."""
+    raw, problems = engine_config(config)
+    values, found = config_values(raw)
+    loaded = parse_sections(values)
+    refused = refusals(loaded.config)
+    blocking = sorted(errors(problems + found + loaded.problems) + refused)
+    if blocking:
+        lines = "\n".join(str(p) for p in blocking)
+        note = _release_note(loaded.config) if refused else ""
+        raise pulumi.RunError(f"{HEADER}{note}:\n{lines}")
+    return loaded.config
+
+
+HEADER = "the elastic-access stack config has problems"
+
+
+def _release_note(config: StackConfig) -> str:
+    """Without ``kibana.version``, the lines name the release ``validate`` assumes, although
+    they hold for every one: say so, lest a reader think the stack targets that release."""
+    if config.kibana.version or config.kibana.flavor == "serverless":
+        return ""
+    return (
+        f" whatever Kibana release it meets (kibana.version is not set; the lines name "
+        f"{configured_target(config.kibana)}, the newest elastic-access knows)"
+    )
 
 
 def build(config: pulumi.Config | None = None) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..clients import RetryPolicy
 from ..core.members.spec import CloudSettings
 from ..core.problems import InvalidConfig, Problem, errors
-from ..core.stack import StackConfig, load_stack_file, validate_stack
+from ..core.stack import LoadedConfig, StackConfig, read_stack_file, validate_stack
 from ..core.target import KibanaSettings, configured_target
 from ..core.versions import KibanaTarget
 from ..live.cloud import LiveCloud
@@ -77,9 +77,22 @@ def config_path(args: argparse.Namespace) -> Path:
     return path
 
 
-def load(args: argparse.Namespace) -> StackConfig:
-    """The config named by --stack/--config; raises InvalidConfig or UsageError."""
-    return load_stack_file(config_path(args))
+def shown_name(path: Path) -> str:
+    """How messages name a stack file: as given, or relative to the current folder."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def load(args: argparse.Namespace) -> LoadedConfig:
+    """The config named by --stack/--config, read as far as it goes; raises InvalidConfig when
+    the file cannot be used at all, UsageError when it cannot be found or read."""
+    path = config_path(args)
+    try:
+        return read_stack_file(path, str(args.config) if args.config else shown_name(path))
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
 
 
 def target(args: argparse.Namespace, config: StackConfig) -> KibanaTarget:
@@ -99,23 +112,25 @@ def report(problems: Iterable[Problem]) -> None:
 
 def load_targeted(
     args: argparse.Namespace, invalid: int = USAGE
-) -> tuple[StackConfig, KibanaTarget]:
-    """The config and its target; ``CommandFailed`` (exit ``invalid``) when the config does not
-    parse, ``UsageError`` when it or the target cannot be found."""
+) -> tuple[LoadedConfig, KibanaTarget]:
+    """The config as far as it reads (its shape problems beside it: an error in one role leaves
+    the others checked) and its target; ``CommandFailed`` (exit ``invalid``) when the file cannot
+    be used at all, ``UsageError`` when it or the target cannot be found."""
     try:
-        config = load(args)
+        loaded = load(args)
     except InvalidConfig as error:
         raise CommandFailed(problems=error.problems, code=invalid) from None
-    return config, target(args, config)
+    return loaded, target(args, loaded.config)
 
 
 def load_renderable(args: argparse.Namespace) -> tuple[StackConfig, KibanaTarget]:
-    """The config and its target; ``CommandFailed`` (exit 2) naming why it cannot be rendered."""
-    config, chosen = load_targeted(args)
-    problems = errors(validate_stack(config, chosen))
-    if problems:
+    """The config and its target; ``CommandFailed`` (exit 2) naming why it cannot be rendered,
+    with the warnings beside the errors."""
+    loaded, chosen = load_targeted(args)
+    problems = sorted(loaded.problems + validate_stack(loaded.config, chosen))
+    if errors(problems):
         raise CommandFailed(problems=problems)
-    return config, chosen
+    return loaded.config, chosen
 
 
 # ---------------------------------------------------------------- the live commands

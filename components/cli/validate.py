@@ -12,7 +12,7 @@ from ..core.problems import Problem, errors
 from ..core.roles.expand import render
 from ..core.roles.privileges import live_problems
 from ..core.roles.validation import missing_spaces
-from ..core.stack import StackConfig, validate_stack
+from ..core.stack import StackConfig, summary, validate_stack
 from ..core.versions import KibanaTarget
 from ..live.cache import together
 from .common import UsageError, add_config_arguments, connect_kibana, load_targeted, report
@@ -45,7 +45,8 @@ def add_parser(commands: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print every problem (and ``ok: ...`` when there is no error); exit status 0, or 1 when the
     config has errors."""
-    config, chosen = load_targeted(args, invalid=PROBLEMS)
+    loaded, chosen = load_targeted(args, invalid=PROBLEMS)
+    config = loaded.config
     if getattr(args, "live", False):
         try:
             chosen, live, es_names = check_live(config, args.kibana_version, args.flavor)
@@ -53,14 +54,14 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--live: {error}") from None
         # The live lists decide what the offline catalogs only guess (issue 11 §3, §5).
         offline = validate_stack(config, chosen, es_names=es_names, live_features=True)
-        problems = sorted(offline + live)
+        problems = sorted(loaded.problems + offline + live)
     else:
-        problems = validate_stack(config, chosen)
+        problems = sorted(loaded.problems + validate_stack(config, chosen))
     report(problems)
     if errors(problems):
         return PROBLEMS
     where = f"the live {chosen}" if getattr(args, "live", False) else str(chosen)
-    print(f"ok: {len(config.roles)} roles and {len(config.members)} members valid for {where}")
+    print(f"ok: {summary(config)} valid for {where}")
     return 0
 
 

@@ -116,3 +116,199 @@ def test_console_script_help_lists_every_command() -> None:
     ).stdout  # fmt: skip
     for command in ("render", "validate", "sandbox"):
         assert command in out
+
+
+# ---------------------------------------------------------------- issue 10 §7, issue 13 §2
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str], str]:
+    code = main(args)
+    captured = capsys.readouterr()
+    return code, captured.err.splitlines(), captured.out
+
+
+def test_a_file_that_is_not_utf8_exits_1_for_validate_and_2_for_render(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "Pulumi.t.yaml"
+    path.write_bytes(
+        "config:\n  elastic-access:roles:\n    r: {description: café}\n".encode("latin-1")
+    )
+    message = (
+        f"{path}:3:25: byte 0xe9 is not UTF-8 (a Latin-1 or Windows file?); Pulumi reads stack "
+        "files as UTF-8: save the file as UTF-8"
+    )
+    assert run(["validate", "--config", str(path)], capsys) == (1, [message], "")
+    assert run(["render", "--config", str(path)], capsys) == (2, [message], "")
+
+
+def test_a_number_where_text_is_needed_says_to_quote_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write(tmp_path, "config:\n  elastic-access:kibana:\n    version: 9.10\n")
+    assert run(["validate", "--config", config], capsys)[:2] == (
+        1,
+        ['kibana.version: is the number 9.10, but must be text: quote it: version: "9.10"'],
+    )
+
+
+def test_a_date_validate_refuses_render_refuses_and_quoted_both_accept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    role = "config:\n  elastic-access:roles:\n    r:\n      metadata: {reviewed: %s}\n"
+    config = write(tmp_path, role % "2024-01-01")
+    assert run(["validate", "--config", config], capsys)[0] == 1
+    assert run(["render", "--config", config], capsys)[0] == 2
+    config = write(tmp_path, role % '"2024-01-01"')
+    assert run(["validate", "--config", config], capsys)[0] == 0
+    code, _, out = run(["render", "--config", config], capsys)
+    assert code == 0
+    assert json.loads(out)["roles"]["r"]["metadata"] == {"reviewed": "2024-01-01"}
+
+
+def test_floats_in_metadata_render_as_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write(tmp_path, "config:\n  elastic-access:roles:\n    r: {metadata: {x: 1.50}}\n")
+    code, _, out = run(["render", "--config", config], capsys)
+    assert (code, json.loads(out)["roles"]["r"]["metadata"]) == (0, {"x": 1.5})
+
+
+def test_indentation_mistakes_are_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = """config:
+  elastic-access:roles:
+    r:
+      spaces: [soc]
+    alerts:
+      observability: read
+    s:
+      cases:
+        security: all
+        connectors: all
+  elastic-access:kibana:
+    url: http://kibana:5601
+  version: "9.1.0"
+"""
+    assert run(["validate", "--config", write(tmp_path, text)], capsys)[:2] == (
+        1,
+        [
+            "roles.alerts: alerts is a field of a role, not a role name: is it indented too "
+            "little? A role's fields go under its name",
+            "roles.alerts.observability: unknown field; allowed: description, spaces, cases, "
+            "connectors, alerts, kibana, elasticsearch, metadata, adopt",
+            "roles.s.cases.connectors: 'connectors' is not allowed; allowed: observability, "
+            "security, stack; connectors is a field of roles.s: is it indented too far?",
+            "version: unknown config key; allowed: kibana, cloud, roles, members, spaces, kibanaApiKey, "
+            "kibanaUsername, kibanaPassword, cloudApiKey; version is a field of "
+            "elastic-access:kibana: is it indented too little?",
+        ],
+    )
+
+
+def test_a_role_at_the_level_of_the_sections_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "config:\n  elastic-access:roles:\n    r: {}\n  soc-leads:\n    cases: {security: all}\n"
+    assert run(["validate", "--config", write(tmp_path, text)], capsys)[1] == [
+        "soc-leads: unknown config key; allowed: kibana, cloud, roles, members, spaces, kibanaApiKey, "
+        "kibanaUsername, kibanaPassword, cloudApiKey; it reads as a role: is it indented too "
+        "little, under elastic-access:roles?"
+    ]
+
+
+def test_enumerations_say_did_you_mean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = """config:
+  elastic-access:cloud: {organizationId: "1"}
+  elastic-access:roles:
+    r:
+      cases: {secutiry: al}
+      alerts: {observability: raed}
+  elastic-access:members:
+    a@example.com: {organization: billing}
+"""
+    assert run(["validate", "--config", write(tmp_path, text)], capsys)[:2] == (
+        1,
+        [
+            "members.a@example.com.organization[0]: 'billing' is not allowed (did you mean "
+            "billing-admin?); allowed: organization-admin, billing-admin",
+            "roles.r.alerts.observability: 'raed' is not allowed (did you mean read?); allowed: "
+            "all, read, none",
+            "roles.r.cases.secutiry: 'secutiry' is not allowed (did you mean security?); "
+            "allowed: observability, security, stack",
+            "roles.r.cases.secutiry.access: 'al' is not allowed (did you mean all?); allowed: "
+            "all, read, none",
+        ],
+    )
+
+
+def test_counts_are_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = """config:
+  elastic-access:cloud: {organizationId: "1"}
+  elastic-access:roles:
+    r: {cases: {security: read}}
+  elastic-access:members:
+    a@example.com: {organization: billing-admin}
+"""
+    assert run(["validate", "--config", write(tmp_path, text)], capsys) == (
+        0,
+        [],
+        "ok: 1 role and 1 member valid for Kibana 9.5.0\n",
+    )
+    config = write(tmp_path, "config:\n  elastic-access:kibana: {version: '8.17.0'}\n")
+    assert run(["validate", "--config", config], capsys)[2] == (
+        "ok: no roles, members or spaces valid for Kibana 8.17.0\n"
+    )
+
+
+def test_an_error_does_not_hide_the_warnings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = """config:
+  elastic-access:roles:
+    bad: {cases: {security: rw}}
+    old:
+      kibana:
+        - feature: {securitySolutionCases: [all]}
+"""
+    code, err, _ = run(["validate", "--config", write(tmp_path, text)], capsys)
+    assert code == 1
+    assert (
+        err[0] == "roles.bad.cases.security.access: 'rw' is not allowed; allowed: all, read, none"
+    )
+    assert err[1].startswith("warning: roles.old.kibana[0].feature.securitySolutionCases: ")
+    code, err, _ = run(["render", "--config", write(tmp_path, text)], capsys)
+    assert code == 2
+    assert len(err) == 2
+
+
+def test_nothing_found_is_an_error_not_ok(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "config:\n  aws:region: eu-west-1\n")
+    assert run(["validate", "--config", path], capsys)[:2] == (
+        1,
+        [
+            f"{path}: has no elastic-access settings: nothing to check or manage. Its config: "
+            "section takes elastic-access:kibana, elastic-access:cloud, elastic-access:roles, "
+            "elastic-access:members, elastic-access:spaces, elastic-access:kibanaApiKey, "
+            "elastic-access:kibanaUsername, "
+            "elastic-access:kibanaPassword, elastic-access:cloudApiKey"
+        ],
+    )
+
+
+def test_oversized_values_are_cut_in_messages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    huge = "x" * 50_000
+    text = (  # long keys are explicit (?): YAML limits implicit keys to 1,024 characters
+        f"config:\n  elastic-access:cloud: {{organizationId: '1'}}\n"
+        f"  elastic-access:roles:\n    ? {huge}\n    : {{}}\n"
+        f"    a: {{cases: {{security: {huge}}}}}\n    b: {{spaces: [{huge.upper()}]}}\n"
+        f"  elastic-access:members:\n    ? {huge}\n    : {{organization: billing-admin}}\n"
+    )
+    code, err, _ = run(["validate", "--config", write(tmp_path, text)], capsys)
+    assert code == 1
+    assert len(err) == 4
+    assert max(len(line) for line in err) < 1_300  # the path keeps up to 1,000: names of 507
+    assert all("characters)" in line for line in err)

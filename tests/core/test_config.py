@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from components.core.problems import InvalidConfig
-from components.core.stack import load_stack_file, parse_config
+from components.core.stack import load_stack_file, parse_config, validate_stack
+from components.core.versions import KibanaTarget
 
 
 def mistakes(values: dict[str, Any]) -> list[str]:
@@ -49,11 +50,11 @@ def test_unknown_solution_lists_the_solutions() -> None:
 
 def test_misspelt_field_lists_the_fields_of_its_place() -> None:
     assert mistakes({"roles": {"r": {"conectors": "all"}}}) == [
-        "roles.r.conectors: unknown field; allowed: description, spaces, cases, connectors, "
+        "roles.r.conectors: unknown field (did you mean connectors?); allowed: description, spaces, cases, connectors, "
         "alerts, kibana, elasticsearch, metadata, adopt"
     ]
     assert mistakes({"roles": {"r": {"kibana": [{"spaces": ["*"], "features": {}}]}}}) == [
-        "roles.r.kibana[0].features: unknown field; allowed: spaces, base, feature"
+        "roles.r.kibana[0].features: unknown field (did you mean feature?); allowed: spaces, base, feature"
     ]
 
 
@@ -65,7 +66,7 @@ def test_cases_value_of_the_wrong_type() -> None:
 
 def test_sub_feature_list_of_the_wrong_type_names_the_item() -> None:
     assert mistakes({"roles": {"r": {"cases": {"stack": {"access": "all", "deny": [1]}}}}}) == [
-        "roles.r.cases.stack.deny[0]: Input should be a valid string (got 1)"
+        'roles.r.cases.stack.deny[0]: is the number 1, but must be text: quote it: - "1"'
     ]
 
 
@@ -124,7 +125,8 @@ def test_stack_file_keys_outside_the_schema_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidConfig) as caught:
         load_stack_file(path)
     assert str(caught.value) == (
-        "elastic-access:role: unknown config key; allowed: kibana, cloud, roles, members, spaces, "
+        "elastic-access:role: unknown config key (did you mean roles?); allowed: kibana, cloud, "
+        "roles, members, spaces, "
         "kibanaApiKey, kibanaUsername, kibanaPassword, cloudApiKey"
     )
 
@@ -134,3 +136,12 @@ def test_secrets_in_the_stack_file_are_never_read(tmp_path: Path) -> None:
     path.write_text("config:\n  elastic-access:kibanaApiKey:\n    secure: v1:abc\n")
     config = load_stack_file(path)
     assert "abc" not in config.model_dump_json()
+
+
+def test_a_dls_query_string_nested_deep_is_refused_before_parsing() -> None:
+    index = {"names": ["logs-*"], "privileges": ["read"], "query": '{"bool":' * 5000}
+    config = parse_config({"roles": {"r": {"elasticsearch": {"indices": [index]}}}})
+    assert [str(p) for p in validate_stack(config, KibanaTarget.of("9.1.0"))] == [
+        "roles.r.elasticsearch.indices[0].query: is nested more than 64 levels deep; no query "
+        "needs that many"
+    ]

@@ -34,6 +34,7 @@ def test_invalid_config_stops_the_program_with_every_problem() -> None:
         build()
     assert str(caught.value).splitlines() == [
         "the elastic-access stack config has problems:",
-        "roles.r.cases.secutiry: 'secutiry' is not allowed; allowed: observability, security, stack",
-        "roles.r.spaces: Input should be a valid list (got 'soc')",
+        "roles.r.cases.secutiry: 'secutiry' is not allowed (did you mean security?); allowed: "
+        "observability, security, stack",
+        "roles.r.spaces: must be a list, such as [soc], not 'soc'",
     ]

@@ -180,7 +180,10 @@ class Deployment:
             plan.steps[self.state[key]["name"]] = "delete"
         return plan
 
-    def up(self) -> Plan:
+    def up(self, *, skip_preview: bool = False) -> Plan:
+        """Check every registration, then write; ``skip_preview`` changes nothing here, as this
+        stand-in never previews first (the engine's ``pulumi up --skip-preview`` does check as
+        it goes: tests/e2e)."""
         wanted = registrations(self.config)
         plan = Plan()
         with self.host() as host:

@@ -14,7 +14,6 @@ Three kinds of rules, each message naming the config field path:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -28,6 +27,7 @@ from ..feature_catalog import (
     alert_features,
     cases_feature,
 )
+from ..limits import json_text_problem
 from ..problems import Problem, one_of
 from ..versions import KibanaTarget, Version
 from .body import ALL_SPACES
@@ -329,12 +329,9 @@ def _elasticsearch_problems(
                 entry.privileges, f"{where}.{kind}[{i}].privileges", "index", target, live
             )
             if isinstance(entry.query, str) and entry.query.strip():
-                try:
-                    json.loads(entry.query)
-                except ValueError:
-                    yield Problem(
-                        f"{where}.{kind}[{i}].query", "is not valid JSON (a query DSL object)"
-                    )
+                problem = json_text_problem(entry.query)
+                if problem is not None:
+                    yield Problem(f"{where}.{kind}[{i}].query", problem)
 
 
 def missing_spaces(name: str, body: Mapping[str, Any], existing: set[str]) -> list[Problem]:
