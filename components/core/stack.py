@@ -23,12 +23,15 @@ from .roles.body import put_body
 from .roles.expand import render
 from .roles.spec import RoleSpec
 from .roles.validation import validate_role
+from .spaces.expand import create_body
+from .spaces.spec import SpaceSpec
+from .spaces.validation import validate_space
 from .target import KibanaSettings
 from .versions import KibanaTarget
 
 NAMESPACE = "elastic-access"
 SECRET_KEYS = ("kibanaApiKey", "kibanaUsername", "kibanaPassword", "cloudApiKey")
-CONFIG_KEYS = ("kibana", "cloud", "roles", "members", *SECRET_KEYS)
+CONFIG_KEYS = ("kibana", "cloud", "roles", "members", "spaces", *SECRET_KEYS)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it: ~4x faster
 
 
@@ -39,6 +42,7 @@ class StackConfig(ConfigModel):
     cloud: CloudSettings = Field(default_factory=CloudSettings)
     roles: dict[str, RoleSpec] = Field(default_factory=dict)
     members: dict[str, MemberSpec] = Field(default_factory=dict)
+    spaces: dict[str, SpaceSpec] = Field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- loading
@@ -117,6 +121,8 @@ def validate_stack(config: StackConfig, target: KibanaTarget) -> list[Problem]:
         problems += validate_role(name, role, target)
     for email, member in config.members.items():
         problems += validate_member(email, member)
+    for space_id, space in config.spaces.items():
+        problems += validate_space(space_id, space, target)
     if config.members:
         problems += organization_required(config.cloud.organization_id)
     for i, email in enumerate(config.cloud.protect):
@@ -133,7 +139,8 @@ def validate_stack(config: StackConfig, target: KibanaTarget) -> list[Problem]:
 
 
 def render_stack(config: StackConfig, target: KibanaTarget) -> dict[str, Any]:
-    """``{"roles": {name: PUT body}, "members": {email: role_assignments}}``, deterministic."""
+    """``{"roles": {name: PUT body}, "members": {email: role_assignments}, "spaces": {id: POST
+    body}}``, deterministic."""
     organization = config.cloud.organization_id or ORGANIZATION_PLACEHOLDER
     return {
         "roles": {
@@ -143,6 +150,10 @@ def render_stack(config: StackConfig, target: KibanaTarget) -> dict[str, Any]:
         "members": {
             email_key(email): to_api(member_atoms(member, organization), organization)
             for email, member in sorted(config.members.items())
+        },
+        "spaces": {
+            space_id: create_body(space_id, space)
+            for space_id, space in sorted(config.spaces.items())
         },
     }
 

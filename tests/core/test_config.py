@@ -124,7 +124,7 @@ def test_stack_file_keys_outside_the_schema_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidConfig) as caught:
         load_stack_file(path)
     assert str(caught.value) == (
-        "elastic-access:role: unknown config key; allowed: kibana, cloud, roles, members, "
+        "elastic-access:role: unknown config key; allowed: kibana, cloud, roles, members, spaces, "
         "kibanaApiKey, kibanaUsername, kibanaPassword, cloudApiKey"
     )
 
