@@ -10,6 +10,7 @@ from .cloud_members import CloudMembers
 from .core.problems import InvalidConfig
 from .core.stack import CONFIG_KEYS, SECRET_KEYS, StackConfig, parse_config
 from .kibana_roles import KibanaRoles
+from .kibana_spaces import KibanaSpaces
 
 
 def stack_config(config: pulumi.Config) -> StackConfig:
@@ -27,10 +28,14 @@ def stack_config(config: pulumi.Config) -> StackConfig:
 
 
 def build(config: pulumi.Config | None = None) -> None:
-    """Declare every role and member of the stack and export what a reader wants to see."""
+    """Declare every space, role and member of the stack and export what a reader wants to
+    see."""
     stack = stack_config(config or pulumi.Config())
+    spaces = KibanaSpaces("kibana-spaces", stack.spaces) if stack.spaces else None
+    if spaces is not None:
+        pulumi.export("spaces", spaces.space_ids)
     if stack.roles:
-        roles = KibanaRoles("kibana-roles", stack.roles)
+        roles = KibanaRoles("kibana-roles", stack.roles, spaces=spaces.spaces if spaces else None)
         pulumi.export("roles", roles.role_names)
     if stack.members or stack.cloud.authoritative:
         members = CloudMembers("cloud-members", stack.members, stack.cloud)

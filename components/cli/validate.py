@@ -11,6 +11,7 @@ from ..core.problems import Problem, errors
 from ..core.roles.expand import render
 from ..core.roles.privileges import live_problems
 from ..core.roles.validation import missing_spaces
+from ..core.spaces.validation import live_space_problems
 from ..core.stack import StackConfig, validate_stack
 from ..core.versions import KibanaTarget
 from ..live.cache import together
@@ -62,12 +63,16 @@ def run(args: argparse.Namespace) -> int:
 def check_live(
     config: StackConfig, version: str | None = None, flavor: str | None = None
 ) -> tuple[KibanaTarget, list[Problem]]:
-    """The live target and the problems its status, privileges and spaces APIs reveal."""
+    """The live target and the problems its status, privileges, spaces and features APIs
+    reveal (a space the config declares counts as existing: up creates it first)."""
     with connect_kibana(config.kibana, url_from="kibana.url") as live:
         chosen = live.target(version, flavor)
         mismatch = live.mismatch(chosen) if version is None else None
         problems = [mismatch] if mismatch is not None else []
         privileges, existing = together(live.privileges, live.space_ids)
+        existing |= set(config.spaces)
+        for space_id, space in sorted(config.spaces.items()):
+            problems += live_space_problems(space_id, space, live.feature_ids(), live.where)
         unlicensed = partial(live.privileges, respect_license_level=False)
         for name, role in sorted(config.roles.items()):
             problems += live_problems(name, role, chosen, privileges, unlicensed)

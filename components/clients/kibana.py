@@ -1,4 +1,5 @@
-"""The Kibana HTTP API calls elastic-access makes: status, roles, privileges, features, spaces.
+"""The Kibana HTTP API calls elastic-access makes: status, stats, roles, privileges, features,
+spaces.
 
 Bodies go out and come back as the API shapes them (dicts); deciding what to send and
 comparing what comes back is the core's job.
@@ -50,10 +51,11 @@ _HINTS: dict[type[ApiError], str] = {
 
 @dataclass(frozen=True)
 class KibanaStatus:
-    """What ``GET /api/status`` says about the server: its version and flavor."""
+    """What ``GET /api/status`` says about the server: its version, flavor and server name."""
 
     version: str
     flavor: Flavor
+    name: str | None = None
 
 
 class KibanaClient(ServiceClient):
@@ -81,7 +83,21 @@ class KibanaClient(ServiceClient):
         if not isinstance(version, dict) or not isinstance(version.get("number"), str):
             raise response.unexpected("the status body has no version.number")
         flavor: Flavor = "serverless" if version.get("build_flavor") == "serverless" else "stateful"
-        return KibanaStatus(version=version["number"], flavor=flavor)
+        name = response.object().get("name")
+        return KibanaStatus(
+            version=version["number"], flavor=flavor, name=name if isinstance(name, str) else None
+        )
+
+    def cluster_uuid(self) -> str | None:
+        """The uuid of the Elasticsearch cluster behind Kibana, from ``GET /api/stats
+        ?extended=true&exclude_usage=true`` (``cluster_uuid``; usage is not collected), or None
+        when the answer has none. Right after start Kibana may answer 503 "Stats not ready",
+        which is retried (src/plugins/usage_collection/server/routes/stats)."""
+        response = self._http.call(
+            "GET", "/api/stats", params={"extended": "true", "exclude_usage": "true"}
+        )
+        uuid = response.object().get("cluster_uuid")
+        return uuid if isinstance(uuid, str) and uuid else None
 
     def get_role(self, name: str) -> dict[str, Any] | None:
         """The role as Kibana returns it, or None when there is no such role (404)."""
@@ -121,13 +137,48 @@ class KibanaClient(ServiceClient):
         params = None if respect_license_level else {"respectLicenseLevel": "false"}
         return self._http.call("GET", "/api/security/privileges", params=params).object()
 
-    def features(self) -> list[dict[str, Any]]:
-        """``GET /api/features``: the registered, non-deprecated features."""
-        return self._http.call("GET", "/api/features").objects()
+    def features(self, *, ignore_valid_licenses: bool = False) -> list[dict[str, Any]]:
+        """``GET /api/features``: the registered, non-deprecated features (with
+        ``ignore_valid_licenses`` also those the license does not cover)."""
+        params = {"ignoreValidLicenses": "true"} if ignore_valid_licenses else None
+        return self._http.call("GET", "/api/features", params=params).objects()
 
     def spaces(self) -> list[dict[str, Any]]:
         """``GET /api/spaces/space``: every space the credential can see."""
         return self._http.call("GET", "/api/spaces/space").objects()
+
+    def get_space(self, space_id: str) -> dict[str, Any] | None:
+        """``GET /api/spaces/space/{id}``, or None when there is no such space (404)."""
+        try:
+            return self._http.call("GET", _space_path(space_id)).object()
+        except NotFound:
+            return None
+
+    def create_space(self, body: dict[str, Any]) -> None:
+        """``POST /api/spaces/space``; ``Conflict`` (409) when a space of that id exists, also
+        when a retried attempt finds the space its first attempt created (the caller compares
+        the live space then, which is what makes retrying this POST safe)."""
+        self._http.call("POST", "/api/spaces/space", body=body, headers=_XSRF, idempotent=True)
+
+    def put_space(self, space_id: str, body: dict[str, Any]) -> None:
+        """``PUT /api/spaces/space/{id}``. Kibana merges: a field left out keeps its stored
+        value (spaces_client.ts update), so send every field to reset it."""
+        self._http.call("PUT", _space_path(space_id), body=body, headers=_XSRF)
+
+    def delete_space(self, space_id: str) -> bool:
+        """``DELETE /api/spaces/space/{id}``, which deletes every saved object in the space
+        (cases included): True when deleted, False when there was no such space (404)."""
+        try:
+            self._http.call("DELETE", _space_path(space_id), headers=_XSRF)
+        except NotFound:
+            return False
+        return True
+
+
+def _space_path(space_id: str) -> str:
+    if not space_id:
+        raise ValueError("a Kibana space id must not be empty")
+    return f"/api/spaces/space/{quote(space_id, safe='')}"
 
 
 def _role_path(name: str) -> str:
