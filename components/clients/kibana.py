@@ -30,6 +30,7 @@ Flavor = Literal["stateful", "serverless"]
 # keeps their shape fixed if Kibana adds another.
 _XSRF = {"kbn-xsrf": "elastic-access"}
 _ROLE_API = {"elastic-api-version": "2023-10-31"}
+_INTERNAL = {"x-elastic-internal-origin": "Kibana"}
 
 _HINTS: dict[type[ApiError], str] = {
     Unauthorized: (
@@ -136,6 +137,14 @@ class KibanaClient(ServiceClient):
         privileges the current license does not grant."""
         params = None if respect_license_level else {"respectLicenseLevel": "false"}
         return self._http.call("GET", "/api/security/privileges", params=params).object()
+
+    def builtin_es_privileges(self) -> dict[str, Any]:
+        """``GET /internal/security/esPrivileges/builtin``: Elasticsearch's built-in privilege
+        names, ``{cluster, index, remote_cluster}`` (security plugin get_builtin.ts). An internal
+        route, sent with ``x-elastic-internal-origin``; serverless may refuse it (400)."""
+        return self._http.call(
+            "GET", "/internal/security/esPrivileges/builtin", headers=_INTERNAL
+        ).object()
 
     def features(self, *, ignore_valid_licenses: bool = False) -> list[dict[str, Any]]:
         """``GET /api/features``: the registered, non-deprecated features (with

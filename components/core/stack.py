@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import Field, ValidationError
 
+from .es_privileges import Names
 from .members.atoms import as_dicts, member_atoms, to_api
 from .members.spec import EMAIL, CloudSettings, MemberSpec, email_key
 from .members.validation import organization_required, validate_member
@@ -114,11 +115,18 @@ def load_stack_file(path: str | Path) -> StackConfig:
 ORGANIZATION_PLACEHOLDER = "<cloud.organizationId>"
 
 
-def validate_stack(config: StackConfig, target: KibanaTarget) -> list[Problem]:
-    """Every problem of the config for this target, errors and warnings, sorted by path."""
+def validate_stack(
+    config: StackConfig,
+    target: KibanaTarget,
+    *,
+    es_names: Names | None = None,
+    live_features: bool = False,
+) -> list[Problem]:
+    """Every problem of the config for this target, errors and warnings, sorted by path
+    (``es_names``, ``live_features``: what the live Kibana settles, see ``validate_role``)."""
     problems: list[Problem] = []
     for name, role in config.roles.items():
-        problems += validate_role(name, role, target)
+        problems += validate_role(name, role, target, es_names, live_features=live_features)
     for email, member in config.members.items():
         problems += validate_member(email, member)
     for space_id, space in config.spaces.items():

@@ -20,8 +20,16 @@ from functools import partial
 from typing import Any
 
 from ..clients.connection import KibanaConnection, RetryPolicy
-from ..clients.errors import ApiError, ConnectionFailed, Forbidden, InvalidRequest, NotFound
+from ..clients.errors import (
+    ApiError,
+    ConnectionFailed,
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    UnexpectedResponse,
+)
 from ..clients.kibana import KibanaClient
+from ..core.es_privileges import Names, from_builtin
 from ..core.problems import Problem, errors
 from ..core.roles.body import is_reserved
 from ..core.roles.privileges import live_problems
@@ -69,6 +77,7 @@ class LiveKibana(LiveService[KibanaClient]):
         self._identity: FetchedOnce[None, TargetIdentity] = FetchedOnce()
         self._elsewhere: FetchedOnce[str, LiveKibana] = FetchedOnce()
         self._privileges: FetchedOnce[bool, Privileges] = FetchedOnce()
+        self._builtin: FetchedOnce[str, dict[str, object] | None] = FetchedOnce()
         self._features: FetchedOnce[None, set[str]] = FetchedOnce()
         self._roles: Listed[Role] = Listed(
             lambda: {r["name"]: r for r in self.client.list_roles() if "name" in r},
@@ -141,6 +150,24 @@ class LiveKibana(LiveService[KibanaClient]):
             None,
             lambda: {str(f.get("id")) for f in self.client.features(ignore_valid_licenses=True)},
         )
+
+    def builtin_es_privileges(self) -> dict[str, object] | None:
+        """Kibana's list of Elasticsearch's built-in privilege names (once per process), or None
+        where Kibana will not give it (serverless restricts internal routes; older releases):
+        then only the offline table can judge (reference/kibana-roles.md section 11.2)."""
+
+        def fetch() -> dict[str, object] | None:
+            try:
+                return self.client.builtin_es_privileges()
+            except (InvalidRequest, NotFound, Forbidden, UnexpectedResponse):
+                return None
+
+        return self._builtin.get("builtin", fetch)
+
+    def es_names(self, target: KibanaTarget) -> Names | None:
+        """The live Elasticsearch privilege names for ``target``, or None (see above)."""
+        body = self.builtin_es_privileges()
+        return None if body is None else from_builtin(body, target)
 
     # ------------------------------------------------------------ where roles and spaces live
 
@@ -220,11 +247,12 @@ class LiveKibana(LiveService[KibanaClient]):
     # ------------------------------------------------------------ the checks of one resource
 
     def _checked_target(
-        self, validate: Callable[[KibanaTarget], list[Problem]], *fetch: Callable[[], Any]
+        self, validate: Callable[[KibanaTarget, bool], list[Problem]], *fetch: Callable[[], Any]
     ) -> tuple[list[Problem], KibanaTarget | None]:
-        """The errors of ``validate`` for the live target (the configured one when Kibana is
-        unreachable: then the target returned is None), and a stack config naming another
-        Kibana. ``fetch`` is fetched together with the target."""
+        """The errors of ``validate(target, live)`` for the live target (``live`` true), or
+        for the configured one when Kibana is not configured or unreachable (then the target
+        returned is None when unreachable), and a stack config naming another Kibana. ``fetch``
+        is fetched together with the target."""
         try:
             if self.reachable_config:
                 target = together(self.target, *fetch)[0]
@@ -232,10 +260,10 @@ class LiveKibana(LiveService[KibanaClient]):
                 target = self.configured_target()
         except ConnectionFailed:
             # Kibana is down: check what can be checked; create and update will fail loudly.
-            return errors(validate(self.configured_target())), None
+            return errors(validate(self.configured_target(), False)), None
         except ApiError as error:  # 401, 403...: what to do is in the message
             return [Problem("kibana", str(error))], None
-        problems = errors(validate(target))
+        problems = errors(validate(target, self.reachable_config))
         if self.reachable_config:
             mismatch = self.mismatch()
             if mismatch is not None:
@@ -252,7 +280,18 @@ class LiveKibana(LiveService[KibanaClient]):
         (None when Kibana could not say): the catalog's rules for the live target (or the
         configured one when Kibana is unreachable), a stack config naming another Kibana, and
         the ids the live privileges API does not know."""
-        problems, target = self._checked_target(partial(validate_role, name, spec), self.privileges)
+
+        def validate(target: KibanaTarget, live: bool) -> list[Problem]:
+            if live:
+                # The live lists have the last word: feature ids by live_problems below,
+                # Elasticsearch names by Kibana's built-in list where it gives one.
+                names = self.es_names(target)
+                return validate_role(name, spec, target, names, live_features=True)
+            return validate_role(name, spec, target)
+
+        problems, target = self._checked_target(
+            validate, self.privileges, self.builtin_es_privileges
+        )
         if problems or target is None or not self.reachable_config:
             return problems, target
         unlicensed = partial(self.privileges, respect_license_level=False)
@@ -264,7 +303,9 @@ class LiveKibana(LiveService[KibanaClient]):
         """Every error of a space before anything is written, and the target it was checked
         for (None when Kibana could not say): the offline rules, a stack config naming another
         Kibana, and disabled features the live features API does not list."""
-        problems, target = self._checked_target(partial(validate_space, space_id, spec))
+        problems, target = self._checked_target(
+            lambda target, _live: validate_space(space_id, spec, target)
+        )
         if problems or target is None or not self.reachable_config:
             return problems, target
         try:

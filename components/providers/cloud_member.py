@@ -31,7 +31,7 @@ from ..live.cloud import AlreadyBelongs
 from ..live.errors import Refused
 from .cloud import CloudProvider
 from .props import MEMBER_INPUTS
-from .unknowns import has_unknown
+from .unknowns import deferred_check, unknown_diff
 
 
 def _protect(props: dict[str, Any]) -> list[str]:
@@ -57,8 +57,9 @@ class CloudMemberProvider(CloudProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Refuse an invalid member (field path and what is allowed) and, against the live
         organization, a change that may not run; add ``assignments``."""
-        if has_unknown(news):
-            return CheckResult(news, [])  # checked again by up, once every value is known
+        deferred = deferred_check(news, adds=("assignments",))
+        if deferred is not None:
+            return deferred  # checked again by up, once every value is known
         email = str(news.get("email") or "")
         spec, problems = self._parse(email, news)
         if spec is not None and not problems:
@@ -99,6 +100,10 @@ class CloudMemberProvider(CloudProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Replace on another email or organization; update when the atoms or protection change, or
         the invitation expired."""
+        same = {"email": _same_email, "organizationId": _same_text}
+        unknown = unknown_diff(olds, news, replace_keys=same)
+        if unknown is not None:
+            return unknown  # an input from another resource, at preview (issue 11 §4)
         replaces = []
         if email_key(str(olds.get("email", ""))) != email_key(str(news.get("email", ""))):
             replaces.append("email")
@@ -191,6 +196,14 @@ class CloudMemberProvider(CloudProvider):
         if refusal:
             raise Refused(refusal)
         self._live.remove(organization, live)
+
+
+def _same_email(a: Any, b: Any) -> bool:
+    return email_key(str(a or "")) == email_key(str(b or ""))
+
+
+def _same_text(a: Any, b: Any) -> bool:
+    return str(a) == str(b)
 
 
 def _comparable(key: str, value: Any) -> Any:

@@ -25,6 +25,7 @@ from ..core.members.decisions import removal_refusal, undeclared
 from ..live.errors import Refused
 from .cloud import CloudProvider
 from .props import ROSTER_INPUTS
+from .unknowns import deferred_check, unknown_diff
 
 
 class CloudRosterProvider(CloudProvider):
@@ -32,6 +33,9 @@ class CloudRosterProvider(CloudProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """List the organization and put whom ``up`` would remove into ``undeclared``."""
+        deferred = deferred_check(news, adds=("undeclared",))
+        if deferred is not None:
+            return deferred  # whom up removes is known once every email is (issue 11 §4)
         if not news.get("organizationId"):
             required = "cloud.organizationId: is required in authoritative mode"
             failure = CheckFailure("cloud", required)
@@ -52,6 +56,9 @@ class CloudRosterProvider(CloudProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Changes when someone is undeclared, or the declared or protected emails change."""
+        unknown = unknown_diff(olds, news, replace_keys=("organizationId",))
+        if unknown is not None:
+            return unknown
         if str(olds.get("organizationId")) != str(news.get("organizationId")):
             return DiffResult(changes=True, replaces=["organizationId"])
         changed = bool(news.get("undeclared")) or any(

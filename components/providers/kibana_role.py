@@ -35,7 +35,7 @@ from ..live.cache import together
 from ..live.errors import Refused
 from ..live.kibana import LiveKibana, kibana_from_config, refuse_reserved
 from .props import ROLE_INPUTS
-from .unknowns import has_unknown
+from .unknowns import deferred_check, refuse_unknown, unknown_diff
 
 
 def _spec(props: dict[str, Any]) -> RoleSpec:
@@ -69,8 +69,9 @@ class KibanaRoleProvider(ResourceProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Refuse an invalid role (field path and what is allowed, checked against the live Kibana
         when reachable); add the rendered ``body``."""
-        if has_unknown(news):
-            return CheckResult(news, [])  # checked again by up, once every value is known
+        deferred = deferred_check(news, adds=("body", "target"))
+        if deferred is not None:
+            return deferred  # checked again by up, once every value is known
         name = str(news.get("name") or "")
         try:
             spec = _spec(news)
@@ -86,7 +87,10 @@ class KibanaRoleProvider(ResourceProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Replace on another name or cluster; update when the rendered body differs from the
-        saved one."""
+        saved one; "unknown" while an input is (a value from another resource, at preview)."""
+        unknown = unknown_diff(olds, news, replace_keys=("name",))
+        if unknown is not None:
+            return unknown
         if olds.get("name") != news.get("name"):
             # Another role name: create the new role before deleting the old, so nobody who
             # holds both is without access in between.
@@ -101,6 +105,7 @@ class KibanaRoleProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         """``PUT ?createOnly=true`` (a full PUT with ``adopt``); a role that exists already is
         taken over only when equal."""
+        refuse_unknown(props, f"role {props.get('name')}")
         name, adopt = str(props["name"]), bool(props.get("adopt"))
         target, identity = together(self._live.target, self._live.identity)
         body = put_body(render(_spec(props), target), normalised=True)
@@ -127,6 +132,7 @@ class KibanaRoleProvider(ResourceProvider):
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """A full PUT of the rendered body."""
+        refuse_unknown(news, f"role {news.get('name')}")
         target, identity = together(self._live.target, self._live.identity)
         body = put_body(render(_spec(news), target), normalised=True)
         self._live.put_role(str(news["name"]), body, create_only=False)

@@ -37,7 +37,7 @@ from ..live.errors import Refused
 from ..live.kibana import LiveKibana, kibana_from_config
 from .engine_log import warn
 from .props import SPACE_INPUTS
-from .unknowns import has_unknown
+from .unknowns import deferred_check, refuse_unknown, unknown_diff
 
 
 def _spec(props: dict[str, Any]) -> SpaceSpec:
@@ -92,8 +92,9 @@ class KibanaSpaceProvider(ResourceProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Refuse an invalid space (field path and what is allowed, checked against the live
         Kibana when reachable); add the ``body`` the config stands for."""
-        if has_unknown(news):
-            return CheckResult(news, [])  # checked again by up, once every value is known
+        deferred = deferred_check(news, adds=("body", "target"))
+        if deferred is not None:
+            return deferred  # checked again by up, once every value is known
         space_id = str(news.get("spaceId") or "")
         try:
             spec = _spec(news)
@@ -108,9 +109,11 @@ class KibanaSpaceProvider(ResourceProvider):
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Replace on another cluster; update when the settings differ from the saved ones or
-        ``allowDelete`` changed (recorded for a later delete, without an API call)."""
-        if has_unknown(news):
-            return DiffResult(changes=True, replaces=[])  # decided once every value is known
+        ``allowDelete`` changed (recorded for a later delete, without an API call); "unknown"
+        while an input is (a value from another resource, at preview)."""
+        unknown = unknown_diff(olds, news, replace_keys=("spaceId",))
+        if unknown is not None:
+            return unknown
         if self._live.moved(olds.get("target")):
             return DiffResult(changes=True, replaces=["target"], delete_before_replace=False)
         desired = create_body(id_, _spec(news))
@@ -121,6 +124,7 @@ class KibanaSpaceProvider(ResourceProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         """``POST`` the space; one that exists already is taken over only when it equals the
         config, or with ``adopt`` (then a full ``PUT``)."""
+        refuse_unknown(props, f"space {props.get('spaceId')}")
         space_id, spec = str(props["spaceId"]), _spec(props)
         target, identity = together(self._live.target, self._live.identity)
         body = create_body(space_id, spec)
@@ -154,6 +158,7 @@ class KibanaSpaceProvider(ResourceProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """A full ``PUT`` (every field, so that one left out of the config is reset), only when
         the settings changed."""
+        refuse_unknown(news, f"space {id_}")
         spec = _spec(news)
         target, identity = together(self._live.target, self._live.identity)
         saved: Body = olds.get("body") or {}

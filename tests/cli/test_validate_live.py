@@ -70,6 +70,15 @@ def fake_kibana(rsps: responses.RequestsMock, *, gold: bool) -> None:
         match=[matchers.query_param_matcher({"respectLicenseLevel": "false"})],
     )
     rsps.get(f"{KIBANA}/api/spaces/space", json=[{"id": "default", "name": "Default"}])
+    rsps.get(f"{KIBANA}/internal/security/esPrivileges/builtin", json=BUILTIN)
+
+
+# What this fake Elasticsearch has (a short list of its own: Kibana drops ``none`` from index).
+BUILTIN = {
+    "cluster": ["all", "manage", "monitor", "monitor_quantum_flux"],
+    "index": ["all", "auto_configure", "create_doc", "read", "view_index_metadata"],
+    "remote_cluster": ["monitor_enrich"],
+}
 
 
 def write(tmp_path: Path, url: str = KIBANA, text: str = CONFIG) -> str:
@@ -194,3 +203,69 @@ def test_the_local_stack_is_valid_live_against_the_sandbox_without_a_warning(
     captured = capsys.readouterr()
     assert captured.err == ""
     assert captured.out.startswith("ok: ")
+
+
+# ---------------------------------------------------------------- Elasticsearch names (issue 11 §3)
+
+LOADERS = """config:
+  elastic-access:kibana:
+    url: {url}
+  elastic-access:roles:
+    loaders:
+      elasticsearch:
+        cluster: [monitor, monitor_quantum_flux]
+        indices:
+          - names: [logs-*]
+            privileges: [auto_configure, auto_create, create_doc]
+"""
+
+
+def test_the_live_list_settles_elasticsearch_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """terraform-provider-elasticstack#2403: auto_create used to pass validate --live."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake_kibana(rsps, gold=True)
+        assert main(["validate", "--config", write(tmp_path, text=LOADERS), "--live"]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "roles.loaders.elasticsearch.indices[0].privileges[1]: unknown index privilege "
+        "[auto_create]: Elasticsearch 9.1.0 would refuse the role; allowed: all, auto_configure, "
+        "create_doc, read, view_index_metadata, or an action pattern with ':'"
+    ]  # monitor_quantum_flux is this Elasticsearch's own: the live list, not the table, decides
+
+
+def test_without_the_live_list_the_table_of_the_release_decides(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Where Kibana refuses the internal route (serverless restricts internal APIs), the
+    offline table of the live release decides."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.get(
+            f"{KIBANA}/internal/security/esPrivileges/builtin",
+            status=400,
+            json={"statusCode": 400, "error": "Bad Request", "message": "uri [...] exists but "
+                  "is not available with the current configuration"},
+        )  # fmt: skip
+        fake_kibana(rsps, gold=True)
+        assert main(["validate", "--config", write(tmp_path, text=LOADERS), "--live"]) == 1
+    err = capsys.readouterr().err
+    assert "roles.loaders.elasticsearch.cluster[1]: unknown cluster privilege " in err
+    assert "[monitor_quantum_flux]: Elasticsearch 9.1.0 would refuse the role; allowed: all," in err
+    assert "unknown index privilege [auto_create]: Elasticsearch 9.1.0 would refuse the role" in err
+
+
+def test_a_name_no_list_knows_fails_validate_live(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It used to pass with a warning offline and say ok with --live, then fail at apply."""
+    text = LOADERS.replace("[monitor, monitor_quantum_flux]", "[manage_quantum_flux]").replace(
+        "auto_create, ", ""
+    )
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake_kibana(rsps, gold=True)
+        assert main(["validate", "--config", write(tmp_path, text=text), "--live"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "roles.loaders.elasticsearch.cluster[0]: unknown cluster privilege [manage_quantum_flux]: "
+        "Elasticsearch 9.1.0 would refuse the role; did you mean monitor_quantum_flux?"
+    ]

@@ -1,16 +1,19 @@
 """Is this privilege name valid? Every rule on feature, sub-feature and Elasticsearch privilege
-names, offline (against the catalogs) and live (against the target's privileges API).
+names, offline (against the catalogs) and live (against the target's privileges APIs).
 
-Offline: a feature the catalog fully knows (Cases, Connectors, alert-bearing features) must be
-registered by the target and name only its privileges; other feature ids are at most a warning
-(``feature_catalog``). Elasticsearch cluster and index privilege names come from
-``es_privileges``; names with ``:`` are action patterns and always accepted.
+Offline, what the catalogs can know decides the severity (issue 11 §3, §5): for a release the
+feature catalog covers in full (``feature_catalog.covers``), an id or privilege it does not list
+is an error; elsewhere (a newer release, serverless) only Cases, Connectors and the releases of
+alert-bearing features are known for certain, and the rest is a warning saying that the live
+check decides. Elasticsearch names likewise (``es_privileges``): refused for a covered release,
+a warning elsewhere unless it looks like a typo. Names with ``:`` are action patterns.
 
 Live: Kibana stores unknown feature and privilege ids without complaint and they grant nothing,
 so ``live_problems`` is what makes a typo or an id of the wrong generation fail at preview.
 Input: the answer of ``GET /api/security/privileges`` (and, only when something is missing,
 the answer with ``respectLicenseLevel=false``, which also lists sub-feature privileges the
-license does not allow).
+license does not allow). Elasticsearch names are checked against the live list by passing it
+(``GET /internal/security/esPrivileges/builtin``) to ``es_privilege_problems``.
 """
 
 from __future__ import annotations
@@ -18,12 +21,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
-from ..es_privileges import CLUSTER_PRIVILEGES, INDEX_PRIVILEGES
+from .. import es_privileges
+from ..es_privileges import Kind, Names
 from ..feature_catalog import (
     BY_ID,
     PRIMARY,
     Feature,
+    covers,
     features_for,
+    gated_privilege,
     is_deprecated,
     is_registered,
     privileges_of,
@@ -31,6 +37,7 @@ from ..feature_catalog import (
     sub_features_of,
     successor,
 )
+from ..feature_rows import COVERED_RELEASES
 from ..problems import Problem, Severity, close_matches, one_of
 from ..target import Privileges
 from ..versions import KibanaTarget
@@ -38,6 +45,7 @@ from .expand import feature_origins
 from .spec import RoleSpec
 
 FEATURE_ID = re.compile(r"^[a-zA-Z0-9_-]+$")
+LIVE_CHECK = "pulumi preview (and elastic-access validate --live) checks it against the live Kibana"
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -45,45 +53,78 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean {', '.join(found)}?)" if found else ""
 
 
+def cannot_know(target: KibanaTarget) -> str:
+    """Why the offline feature catalog cannot decide for ``target``, and what will."""
+    if target.serverless:
+        reason = "the offline catalog cannot know every feature of Kibana serverless"
+    else:
+        newest = max(COVERED_RELEASES)
+        if (target.version.major, target.version.minor) > newest:
+            reason = (
+                f"the offline catalog holds Kibana releases up to {newest[0]}.{newest[1]} in "
+                f"full, not {target.version.major}.{target.version.minor}"
+            )
+        else:
+            reason = f"the offline catalog does not hold {target} in full"
+    return f"{reason}; {LIVE_CHECK}"
+
+
 # ---------------------------------------------------------------- offline: Kibana features
 
 
 def feature_privilege_problems(
-    feature_id: str, privileges: list[str], path: str, target: KibanaTarget
+    feature_id: str, privileges: list[str], path: str, target: KibanaTarget, *, live: bool = False
 ) -> Iterator[Problem]:
     """Problems of one ``feature: {id: [privileges]}`` entry at ``path``: an id or privilege of the
-    wrong shape, a feature the target does not register (an error for a feature the catalog
-    fully knows, else a warning), a deprecated feature (a warning naming its successor), a
-    privilege the feature does not have in the target."""
+    wrong shape, a feature the target does not register, a deprecated feature (a warning naming
+    its successor), a privilege the feature does not have in the target. Each is an error where
+    the catalog knows for certain (a covered release; Cases and Connectors everywhere), else a
+    warning saying that the live check decides. With ``live``, the live privileges API decides
+    instead (``live_problems``): only the shape and deprecations are checked here."""
     if not FEATURE_ID.match(feature_id):
         yield Problem(path, "only a-z, A-Z, 0-9, '_', and '-' are allowed")
         return
     for i, privilege in enumerate(privileges):
         if not FEATURE_ID.match(privilege):
             yield Problem(f"{path}[{i}]", "only a-z, A-Z, 0-9, '_', and '-' are allowed")
+    covered = covers(target)
     feature = BY_ID.get(feature_id)
-    if feature is None:
-        yield Problem(path, _not_in_catalog(feature_id, target), "warning")
+    if live:
+        known = feature is not None and is_registered(feature, target)
+        if feature is not None and known and is_deprecated(feature, target):
+            yield Problem(path, _deprecated(feature, target), "warning")
         return
-    severity: Severity = "error" if feature.fully_known else "warning"
+    if feature is None:
+        yield _not_in_catalog(feature_id, path, target, covered)
+        return
     if not is_registered(feature, target):
-        yield Problem(path, _not_registered(feature, target), severity)
+        certain = covered or feature.fully_known
+        yield _not_registered(feature, path, target, certain)
         return
     if is_deprecated(feature, target):
         yield Problem(path, _deprecated(feature, target), "warning")
     allowed = privileges_of(feature, target)
+    severity: Severity = "error" if covered or feature.privileges_known else "warning"
     for i, privilege in enumerate(privileges):
         if privilege in allowed or not FEATURE_ID.match(privilege):
             continue
-        if privilege in {s.id for s in feature.sub_features}:
+        gated = gated_privilege(feature, privilege, target)
+        if gated is not None and gated.gate is not None:
+            yield Problem(
+                f"{path}[{i}]",
+                f"{feature_id}.{privilege} exists in {target} only when kibana.yml sets "
+                f"{gated.gate.setting} (its default is the opposite); {LIVE_CHECK}",
+                "warning",
+            )
+            continue
+        if sub_feature_history(feature, privilege) is not None:
             message = unknown_sub_feature(privilege, feature, target)
         else:
             message = (
                 f"{privilege!r} is not a privilege of {feature_id} in {target}; {one_of(allowed)}"
             )
-            later = sub_feature_history(feature, privilege)
-            if later is not None:
-                message = unknown_sub_feature(privilege, feature, target)
+        if severity == "warning":
+            message += f"; {cannot_know(target)}"
         yield Problem(f"{path}[{i}]", message, severity)
 
 
@@ -93,22 +134,42 @@ def _near_features(feature_id: str, target: KibanaTarget) -> list[str]:
     return close_matches(feature_id, current)
 
 
-def _not_in_catalog(feature_id: str, target: KibanaTarget) -> str:
+def _not_in_catalog(feature_id: str, path: str, target: KibanaTarget, covered: bool) -> Problem:
     near = _near_features(feature_id, target)
     hint = f" (did you mean {', '.join(near)}?)" if near else ""
-    return (
-        f"feature {feature_id!r} is not in the offline catalog{hint}; the live check against "
-        f"{target}'s privileges API decides, and Kibana would store an unknown id and grant nothing"
+    if covered:
+        return Problem(
+            path,
+            f"feature {feature_id!r} does not exist in {target}{hint}; Kibana would store it "
+            "and grant nothing",
+        )
+    return Problem(
+        path,
+        f"feature {feature_id!r} is not in the offline catalog{hint}: {cannot_know(target)}, "
+        "where Kibana would store an unknown id and grant nothing",
+        "warning",
     )
 
 
-def _not_registered(feature: Feature, target: KibanaTarget) -> str:
+def _not_registered(feature: Feature, path: str, target: KibanaTarget, certain: bool) -> Problem:
     current = successor(feature, target)
     hint = f"; use {current.id}" if current else ""
     if target.serverless:
-        return f"feature {feature.id} does not exist on {target}{hint}"
-    added = f" (added in {feature.since.major}.{feature.since.minor})" if feature.since else ""
-    return f"feature {feature.id} does not exist in {target}{added}{hint}"
+        message = f"feature {feature.id} does not exist on {target}{hint}"
+    elif feature.removed_since is not None and feature.removed_since <= target.version:
+        removed = feature.removed_since
+        message = (
+            f"feature {feature.id} does not exist in {target} (removed in "
+            f"{removed.major}.{removed.minor}){hint}"
+        )
+    else:
+        added = f" (added in {feature.since.major}.{feature.since.minor})" if feature.since else ""
+        message = f"feature {feature.id} does not exist in {target}{added}{hint}"
+    if certain:
+        return Problem(path, message)
+    return Problem(
+        path, f"{message}, as far as the offline catalog knows: {cannot_know(target)}", "warning"
+    )
 
 
 def _deprecated(feature: Feature, target: KibanaTarget) -> str:
@@ -148,38 +209,92 @@ def unknown_sub_feature(privilege: str, feature: Feature, target: KibanaTarget) 
     return f"{privilege!r} is not a sub-feature privilege of {feature.id}; {one_of(subs)}"
 
 
-# ---------------------------------------------------------------- offline: Elasticsearch
+# ---------------------------------------------------------------- Elasticsearch names
+
+_OTHER_KIND: dict[Kind, tuple[Kind, str]] = {
+    "cluster": ("index", "an index"),
+    "index": ("cluster", "a cluster"),
+    "remote_cluster": ("cluster", "a cluster"),
+}
+
+
+def _elasticsearch(target: KibanaTarget) -> str:
+    return "serverless Elasticsearch" if target.serverless else f"Elasticsearch {target.version}"
 
 
 def es_privilege_problems(
-    names: Iterable[str], path: str, kind: str, known: frozenset[str]
+    names: Iterable[str],
+    path: str,
+    kind: Kind,
+    target: KibanaTarget,
+    live: Names | None = None,
 ) -> Iterator[Problem]:
-    """Unknown ``kind`` ("cluster" or "index") privileges: an error when it looks like a typo of
-    a known one, a warning otherwise (Elasticsearch may know names newer than this list)."""
-    for i, name in enumerate(names):
-        if ":" in name or name.lower() in known:
+    """Elasticsearch ``kind`` privilege names at ``path`` that the target's Elasticsearch does not
+    have (compared lower-cased, as Elasticsearch does; ``none`` and names with ``:`` pass).
+
+    ``live`` is the target's own list (``GET /internal/security/esPrivileges/builtin``): then an
+    unknown name is an error. Offline, ``es_privileges`` decides: an error for a release it
+    covers, a name of the other kind, a stateful-only name on serverless or a likely typo; a
+    warning otherwise (a newer release may have the name), and where the sources leave a
+    release open.
+    """
+    known = live.of(kind) if live is not None else es_privileges.names_for(target).of(kind)
+    covered = live is not None or es_privileges.covers(target)
+    for i, raw in enumerate(names):
+        name = raw.lower()
+        if ":" in name or name == "none" or name in known:
             continue
-        other = INDEX_PRIVILEGES if known is CLUSTER_PRIVILEGES else CLUSTER_PRIVILEGES
-        other_kind = "an index" if kind == "cluster" else "a cluster"
-        close = close_matches(name.lower(), known)
-        if name.lower() in other:
+        at = f"{path}[{i}]"
+        other, article = _OTHER_KIND[kind]
+        others = live.of(other) if live is not None else es_privileges.every_name(other)
+        close = close_matches(name, known)
+        typo = f"; did you mean {' or '.join(close)}?" if close else ""
+        if name in others and name not in es_privileges.every_name(kind):
             yield Problem(
-                f"{path}[{i}]",
-                f"{name!r} is {other_kind} privilege, not a {kind} privilege: Elasticsearch "
-                "would refuse the role",
+                at,
+                f"{raw!r} is {article} privilege, not a {kind} privilege: Elasticsearch would "
+                "refuse the role",
             )
-        elif close:
-            message = (
-                f"unknown {kind} privilege [{name}]: Elasticsearch would refuse the role; "
-                f"did you mean {' or '.join(close)}?"
+            continue
+        maybe = None if live is not None else es_privileges.uncertain(name, kind, target)
+        if maybe is not None:
+            yield Problem(
+                at,
+                f"{raw!r} may not exist in {_elasticsearch(target)} (added in "
+                f"{maybe.since.major}.{maybe.since.minor}; {maybe.source}); {LIVE_CHECK}",
+                "warning",
             )
-            yield Problem(f"{path}[{i}]", message)
+        elif target.serverless and live is None and es_privileges.stateful_only(name, kind):
+            yield Problem(
+                at,
+                f"unknown {kind} privilege [{raw}]: serverless Elasticsearch does not offer it "
+                "and would refuse the role",
+            )
+        elif covered or close:
+            listed = one_of(sorted(known - {"none"}))
+            allowed = "" if close else f"; {listed}, or an action pattern with ':'"
+            yield Problem(
+                at,
+                f"unknown {kind} privilege [{raw}]: {_elasticsearch(target)} would refuse the "
+                f"role{typo}{allowed}",
+            )
         else:
-            message = (
-                f"{name!r} is not a {kind} privilege elastic-access knows; Elasticsearch refuses "
-                f"unknown names (predefined {kind} privileges or an action pattern with ':')"
-            )
-            yield Problem(f"{path}[{i}]", message, "warning")
+            yield Problem(at, _es_cannot_know(raw, kind, target), "warning")
+
+
+def _es_cannot_know(name: str, kind: Kind, target: KibanaTarget) -> str:
+    if target.serverless:
+        return (
+            f"{name!r} is not a {kind} privilege elastic-access knows for serverless: pulumi "
+            "preview checks it against the live Kibana's list where the project serves it, "
+            "else Elasticsearch decides when the role is written"
+        )
+    newest = max(es_privileges.COVERED_RELEASES)
+    return (
+        f"{name!r} is not a {kind} privilege of the Elasticsearch releases elastic-access knows "
+        f"in full (8.16 to {newest[0]}.{newest[1]}, not {target.version.major}."
+        f"{target.version.minor}); {LIVE_CHECK}"
+    )
 
 
 # ---------------------------------------------------------------- live

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..es_privileges import CLUSTER_PRIVILEGES, INDEX_PRIVILEGES
+from ..es_privileges import Names
 from ..feature_catalog import (
     CONNECTORS,
     REQUIRE_ALL_SPACES,
@@ -90,8 +90,21 @@ FIELD_SINCE = {
 SERVERLESS_FORBIDDEN = ("run_as", "remote_indices", "remote_cluster")
 
 
-def validate_role(name: str, spec: RoleSpec, target: KibanaTarget) -> list[Problem]:
-    """Every problem of one role for one target; an empty list means it can be sent."""
+def validate_role(
+    name: str,
+    spec: RoleSpec,
+    target: KibanaTarget,
+    es_names: Names | None = None,
+    *,
+    live_features: bool = False,
+) -> list[Problem]:
+    """Every problem of one role for one target; an empty list means it can be sent.
+
+    ``es_names`` is the target's own list of Elasticsearch privilege names, when the live
+    Kibana gave it (``GET /internal/security/esPrivileges/builtin``); else the catalog's.
+    ``live_features``: the raw feature ids and privileges are checked against the live
+    privileges API (``privileges.live_problems``), not against the offline catalog.
+    """
     path = f"roles.{name}"
     return sorted(
         [
@@ -101,10 +114,10 @@ def validate_role(name: str, spec: RoleSpec, target: KibanaTarget) -> list[Probl
             *(
                 p
                 for i, entry in enumerate(spec.kibana)
-                for p in _entry_problems(entry, f"{path}.kibana[{i}]", target)
+                for p in _entry_problems(entry, f"{path}.kibana[{i}]", target, live_features)
             ),
             *_overlap_problems(spec, path, target),
-            *_elasticsearch_problems(spec, path, target),
+            *_elasticsearch_problems(spec, path, target, es_names),
             *_metadata_problems(spec, path),
         ]
     )
@@ -206,7 +219,9 @@ def _access_problems(
 # ---------------------------------------------------------------- raw Kibana entries
 
 
-def _entry_problems(entry: KibanaEntry, path: str, target: KibanaTarget) -> Iterator[Problem]:
+def _entry_problems(
+    entry: KibanaEntry, path: str, target: KibanaTarget, live: bool
+) -> Iterator[Problem]:
     yield from _space_problems(entry.spaces, f"{path}.spaces")
     granted = {f: p for f, p in entry.feature.items() if p}
     if not entry.base and not granted:
@@ -218,7 +233,7 @@ def _entry_problems(entry: KibanaEntry, path: str, target: KibanaTarget) -> Iter
     yield from base_privilege_problems(entry.base, f"{path}.base")
     for feature_id, privileges in entry.feature.items():
         yield from feature_privilege_problems(
-            feature_id, privileges, f"{path}.feature.{feature_id}", target
+            feature_id, privileges, f"{path}.feature.{feature_id}", target, live=live
         )
         yield from _all_spaces_problems(feature_id, privileges, entry.spaces, path)
 
@@ -277,7 +292,9 @@ def _overlap_problems(spec: RoleSpec, path: str, target: KibanaTarget) -> Iterat
 # ---------------------------------------------------------------- Elasticsearch part
 
 
-def _elasticsearch_problems(spec: RoleSpec, path: str, target: KibanaTarget) -> Iterator[Problem]:
+def _elasticsearch_problems(
+    spec: RoleSpec, path: str, target: KibanaTarget, live: Names | None
+) -> Iterator[Problem]:
     es = spec.elasticsearch
     where = f"{path}.elasticsearch"
     present = {
@@ -297,11 +314,19 @@ def _elasticsearch_problems(spec: RoleSpec, path: str, target: KibanaTarget) -> 
         for field in SERVERLESS_FORBIDDEN:
             if present[field]:
                 yield Problem(f"{where}.{field}", "is not allowed in serverless custom roles")
-    yield from es_privilege_problems(es.cluster, f"{where}.cluster", "cluster", CLUSTER_PRIVILEGES)
+    yield from es_privilege_problems(es.cluster, f"{where}.cluster", "cluster", target, live)
+    for i, remote in enumerate([] if target.serverless else es.remote_cluster):
+        yield from es_privilege_problems(
+            remote.privileges,
+            f"{where}.remote_cluster[{i}].privileges",
+            "remote_cluster",
+            target,
+            live,
+        )
     for kind, entries in (("indices", es.indices), ("remote_indices", es.remote_indices)):
         for i, entry in enumerate(entries):
             yield from es_privilege_problems(
-                entry.privileges, f"{where}.{kind}[{i}].privileges", "index", INDEX_PRIVILEGES
+                entry.privileges, f"{where}.{kind}[{i}].privileges", "index", target, live
             )
             if isinstance(entry.query, str) and entry.query.strip():
                 try:
