@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 
 Key = TypeVar("Key", bound=Hashable)
 Value = TypeVar("Value")
+Result = TypeVar("Result")
 
 
 class FetchedOnce(Generic[Key, Value]):
@@ -103,6 +104,14 @@ class Listed(Generic[Value]):
         with self._lock:
             stale = set(self._stale)
         return {key for key in listed.keys() | stale if self.get(key) is not None}
+
+    def writing(self, key: str, write: Callable[[], Result]) -> Result:
+        """``write()`` (a write of ``key``), then ``key`` is read again next time, whether the
+        write succeeded or not (a failed write may still have happened)."""
+        try:
+            return write()
+        finally:
+            self.written(key)
 
     def written(self, key: str) -> None:
         """``key`` was written (or a write of it may have happened): read it again next time."""

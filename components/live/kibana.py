@@ -329,17 +329,12 @@ class LiveKibana(LiveService[KibanaClient]):
 
     def put_role(self, name: str, body: Role, *, create_only: bool) -> None:
         """Create or replace a role (``Conflict`` when ``create_only`` and it exists)."""
-        try:
-            self.client.put_role(name, body, create_only=create_only)
-        finally:
-            self._roles.written(name)
+        put = partial(self.client.put_role, name, body, create_only=create_only)
+        self._roles.writing(name, put)
 
     def delete_role(self, name: str) -> bool:
         """Delete a role: False when there was none."""
-        try:
-            return self.client.delete_role(name)
-        finally:
-            self._roles.written(name)
+        return self._roles.writing(name, partial(self.client.delete_role, name))
 
     def fresh_role(self, name: str) -> Role | None:
         """The role read now (not from the list), e.g. after a 409."""
@@ -364,24 +359,15 @@ class LiveKibana(LiveService[KibanaClient]):
 
     def create_space(self, body: Space) -> None:
         """``POST`` a new space (``Conflict`` when one of that id exists)."""
-        try:
-            self.client.create_space(body)
-        finally:
-            self._spaces.written(str(body["id"]))
+        self._spaces.writing(str(body["id"]), partial(self.client.create_space, body))
 
     def put_space(self, space_id: str, body: Space) -> None:
         """Replace a space's settings (send every field: Kibana keeps what is left out)."""
-        try:
-            self.client.put_space(space_id, body)
-        finally:
-            self._spaces.written(space_id)
+        self._spaces.writing(space_id, partial(self.client.put_space, space_id, body))
 
     def delete_space(self, space_id: str) -> bool:
         """Delete a space and everything saved in it: False when there was none."""
-        try:
-            return self.client.delete_space(space_id)
-        finally:
-            self._spaces.written(space_id)
+        return self._spaces.writing(space_id, partial(self.client.delete_space, space_id))
 
     def fresh_space(self, space_id: str) -> Space | None:
         """The space read now (not from the list), e.g. after a 409."""

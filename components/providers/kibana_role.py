@@ -12,19 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi.dynamic import (
-    CheckFailure,
-    CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
     UpdateResult,
 )
-from pydantic import ValidationError
 
 from ..clients.errors import Conflict
-from ..core.problems import problems_from
+from ..core.problems import Problem
 from ..core.roles.body import Body, normalise, put_body, same_role
 from ..core.roles.expand import render
 from ..core.roles.flatten import flatten
@@ -33,9 +28,10 @@ from ..core.target import TargetIdentity
 from ..core.versions import KibanaTarget
 from ..live.cache import together
 from ..live.errors import Refused
-from ..live.kibana import LiveKibana, kibana_from_config, refuse_reserved
+from ..live.kibana import refuse_reserved
+from .kibana import KibanaProvider, written_on
 from .props import ROLE_INPUTS
-from .unknowns import deferred_check, refuse_unknown, unknown_diff
+from .unknowns import refuse_unknown, unknown_diff
 
 
 def _spec(props: dict[str, Any]) -> RoleSpec:
@@ -49,41 +45,23 @@ def _outputs(
     return {
         **inputs,
         "body": normalise(body),
-        "target": identity.saved(),
-        "kibanaVersion": str(target.version),
-        "flavor": target.flavor,
-        "project": target.project,
+        **written_on(target, identity),
     }
 
 
-class KibanaRoleProvider(ResourceProvider):
+class KibanaRoleProvider(KibanaProvider):
     """Creates, diffs, updates, reads and deletes one Kibana role."""
 
-    serialize_as_secret_always = False
-    _live: LiveKibana
+    kind, key, model = "role", "name", RoleSpec
 
-    def configure(self, req: ConfigureRequest) -> None:
-        """Build the process's view of Kibana from the stack config and environment."""
-        self._live = kibana_from_config(req.config)
+    def parse(self, props: dict[str, Any]) -> RoleSpec:
+        """The role's config (``role``)."""
+        return _spec(props)
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Refuse an invalid role (field path and what is allowed, checked against the live Kibana
-        when reachable); add the rendered ``body``."""
-        deferred = deferred_check(news, adds=("body", "target"))
-        if deferred is not None:
-            return deferred  # checked again by up, once every value is known
-        name = str(news.get("name") or "")
-        try:
-            spec = _spec(news)
-        except ValidationError as error:
-            problems = problems_from(error, RoleSpec, ("roles", name))
-            return CheckResult(news, [CheckFailure("role", str(p)) for p in problems])
+    def checked(self, name: str, spec: RoleSpec) -> tuple[list[Problem], Body | None]:
+        """The role's errors (the live Kibana's when reachable) and its rendered body."""
         problems, target = self._live.role_problems(name, spec)
-        if not problems and target is not None:
-            # The Kibana body as input too: preview shows its exact change, policies judge it;
-            # and where it goes (preview shows a move to another cluster).
-            news = {**news, "body": render(spec, target), "target": self._live.saved_identity()}
-        return CheckResult(news, [CheckFailure("role", str(p)) for p in problems])
+        return problems, render(spec, target) if not problems and target is not None else None
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Replace on another name or cluster; update when the rendered body differs from the

@@ -14,19 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi.dynamic import (
-    CheckFailure,
-    CheckResult,
-    ConfigureRequest,
     CreateResult,
     DiffResult,
     ReadResult,
-    ResourceProvider,
     UpdateResult,
 )
-from pydantic import ValidationError
 
 from ..clients.errors import Conflict
-from ..core.problems import problems_from
+from ..core.problems import Problem
 from ..core.spaces.expand import Body, create_body, update_body
 from ..core.spaces.flatten import differences, flatten, normalise
 from ..core.spaces.spec import DEFAULT_SPACE, SpaceSpec
@@ -34,10 +29,10 @@ from ..core.target import TargetIdentity
 from ..core.versions import KibanaTarget
 from ..live.cache import together
 from ..live.errors import Refused
-from ..live.kibana import LiveKibana, kibana_from_config
 from .engine_log import warn
+from .kibana import KibanaProvider, written_on
 from .props import SPACE_INPUTS
-from .unknowns import deferred_check, refuse_unknown, unknown_diff
+from .unknowns import refuse_unknown, unknown_diff
 
 
 def _spec(props: dict[str, Any]) -> SpaceSpec:
@@ -56,10 +51,7 @@ def _outputs(
     return {
         **{k: props.get(k) for k in SPACE_INPUTS},
         "body": normalise(body),
-        "target": identity.saved(),
-        "kibanaVersion": str(target.version),
-        "flavor": target.flavor,
-        "project": target.project,
+        **written_on(target, identity),
     }
 
 
@@ -79,33 +71,20 @@ def left_in_kibana(space_id: str, where: str) -> str:
     )
 
 
-class KibanaSpaceProvider(ResourceProvider):
+class KibanaSpaceProvider(KibanaProvider):
     """Creates, diffs, updates, reads and deletes one Kibana space."""
 
-    serialize_as_secret_always = False
-    _live: LiveKibana
+    kind, key, model = "space", "spaceId", SpaceSpec
 
-    def configure(self, req: ConfigureRequest) -> None:
-        """Build the process's view of Kibana from the stack config and environment."""
-        self._live = kibana_from_config(req.config)
+    def parse(self, props: dict[str, Any]) -> SpaceSpec:
+        """The space's config (``space``, ``adopt``, ``allowDelete``)."""
+        return _spec(props)
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        """Refuse an invalid space (field path and what is allowed, checked against the live
-        Kibana when reachable); add the ``body`` the config stands for."""
-        deferred = deferred_check(news, adds=("body", "target"))
-        if deferred is not None:
-            return deferred  # checked again by up, once every value is known
-        space_id = str(news.get("spaceId") or "")
-        try:
-            spec = _spec(news)
-        except ValidationError as error:
-            problems = problems_from(error, SpaceSpec, ("spaces", space_id))
-            return CheckResult(news, [CheckFailure("space", str(p)) for p in problems])
-        problems, target = self._live.space_problems(space_id, spec)
-        if not problems and target is not None:
-            body = normalise(create_body(space_id, spec))
-            news = {**news, "body": body, "target": self._live.saved_identity()}
-        return CheckResult(news, [CheckFailure("space", str(p)) for p in problems])
+    def checked(self, name: str, spec: SpaceSpec) -> tuple[list[Problem], Body | None]:
+        """The space's errors (the live Kibana's when reachable) and its normalised body."""
+        problems, target = self._live.space_problems(name, spec)
+        ok = not problems and target is not None
+        return problems, normalise(create_body(name, spec)) if ok else None
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Replace on another cluster; update when the settings differ from the saved ones or
