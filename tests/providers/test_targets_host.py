@@ -57,3 +57,18 @@ def test_outputs_saved_before_targets_were_recorded_get_one_on_refresh(
         assert host.diff(ROLE, "r", "r", old, news).changes is False
         _, read, _ = host.read(ROLE, "r", "r", old)
     assert read["target"]["cluster"] == sandbox.context.world.cluster_uuid
+
+
+def test_stats_not_ready_is_waited_out_and_a_refused_stats_route_falls_back_to_url_and_name(
+    sandbox: Sandbox, kibana_controls: Controls
+) -> None:
+    """Right after start Kibana may answer 503 "Stats not ready"; where the route is refused
+    (serverless may restrict it), the URL and the server name of GET /api/status identify it."""
+    kibana_controls.fault(r"^/api/stats", "GET", status=503, count=2, retry_after=0)
+    with kibana_host(sandbox) as host:
+        news, _ = host.check(ROLE, "r", {}, role_props("r", READERS))
+    assert news["target"]["cluster"] == sandbox.context.world.cluster_uuid
+    kibana_controls.fault(r"^/api/stats", "GET", status=404, count=1)
+    with kibana_host(sandbox) as host:
+        news, _ = host.check(ROLE, "r", {}, role_props("r", READERS))
+    assert news["target"] == {"url": sandbox.kibana_url, "name": "sandbox"}
