@@ -97,8 +97,9 @@ class KibanaSpaceProvider(KibanaProvider):
             return DiffResult(changes=True, replaces=["target"], delete_before_replace=False)
         desired = create_body(id_, _spec(news))
         changed = bool(differences(desired, olds.get("body") or {}))
-        flags = any(bool(olds.get(k)) != bool(news.get(k)) for k in ("allowDelete", "adopt"))
-        return DiffResult(changes=changed or flags, replaces=[])
+        # adopt matters only to a create; allowDelete is read by a later delete from the outputs
+        flagged = bool(olds.get("allowDelete")) != bool(news.get("allowDelete"))
+        return DiffResult(changes=changed or flagged, replaces=[])
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """``POST`` the space; one that exists already is taken over only when it equals the
