@@ -1,8 +1,11 @@
 """HTTP clients for Kibana and the Elastic Cloud organization API.
 
 They speak HTTP and nothing else: one ``requests.Session`` per client, auth, TLS, timeouts,
-retries that honour ``Retry-After`` (rules in ``components.clients.http``), and the exception
-family of ``components.clients.errors``. No Pulumi, no business rules.
+retries that honour ``Retry-After``, a deadline per call, a size limit per answer, no
+redirects (rules in ``components.clients.http``), the shape of every answer checked
+(``components.clients.answers``), credentials kept out of every message and log
+(``components.clients.redaction``), and the exception family of ``components.clients.errors``.
+No Pulumi, no business rules.
 """
 
 from importlib import import_module
@@ -18,24 +21,28 @@ if TYPE_CHECKING:
         RetryPolicy,
     )
     from components.clients.errors import (
+        AnswerTooLarge,
         ApiError,
         Conflict,
         ConnectionFailed,
+        DeadlineExceeded,
         Forbidden,
         InvalidRequest,
         NotFound,
         RateLimited,
+        Redirected,
         ServerError,
         Unauthorized,
         UnauthorizedRoleAssignments,
         UnexpectedResponse,
     )
-    from components.clients.http import USER_AGENT, JsonHttpClient, JsonResponse
+    from components.clients.http import MAX_ANSWER_BYTES, USER_AGENT, JsonHttpClient, JsonResponse
     from components.clients.kibana import KibanaClient, KibanaStatus
 
 # Each name's module, imported on first use: a provider host that talks to Kibana only never
 # loads the Cloud client, and the reverse.
 _MODULES = {
+    "AnswerTooLarge": "errors",
     "ApiError": "errors",
     "CloudClient": "cloud",
     "CloudConnection": "connection",
@@ -43,6 +50,7 @@ _MODULES = {
     "Connection": "connection",
     "ConnectionFailed": "errors",
     "DEFAULT_CLOUD_URL": "connection",
+    "DeadlineExceeded": "errors",
     "Forbidden": "errors",
     "InvalidRequest": "errors",
     "JsonHttpClient": "http",
@@ -50,8 +58,10 @@ _MODULES = {
     "KibanaClient": "kibana",
     "KibanaConnection": "connection",
     "KibanaStatus": "kibana",
+    "MAX_ANSWER_BYTES": "http",
     "NotFound": "errors",
     "RateLimited": "errors",
+    "Redirected": "errors",
     "RetryPolicy": "connection",
     "ServerError": "errors",
     "USER_AGENT": "http",
@@ -69,13 +79,16 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "DEFAULT_CLOUD_URL",
+    "MAX_ANSWER_BYTES",
     "USER_AGENT",
+    "AnswerTooLarge",
     "ApiError",
     "CloudClient",
     "CloudConnection",
     "Conflict",
     "Connection",
     "ConnectionFailed",
+    "DeadlineExceeded",
     "Forbidden",
     "InvalidRequest",
     "JsonHttpClient",
@@ -85,6 +98,7 @@ __all__ = [
     "KibanaStatus",
     "NotFound",
     "RateLimited",
+    "Redirected",
     "RetryPolicy",
     "ServerError",
     "Unauthorized",

@@ -22,6 +22,7 @@ __all__ = [
     "Connection",
     "KibanaConnection",
     "RetryPolicy",
+    "credential_problem",
 ]
 
 DEFAULT_CLOUD_URL = "https://api.elastic-cloud.com"
@@ -69,7 +70,8 @@ class KibanaConnection:
     """A Kibana endpoint: API key or username/password, TLS settings and timeouts (seconds).
 
     ``ca_cert`` is the path of a PEM bundle that signs the server certificate; TLS is always
-    verified unless ``insecure`` is true.
+    verified unless ``insecure`` is true. ``ValueError`` for an unusable URL or credential (a
+    newline in a key: ``credential_problem``), never quoting a credential.
     """
 
     url: str
@@ -83,6 +85,9 @@ class KibanaConnection:
 
     def __post_init__(self) -> None:
         _check_endpoint("Kibana", self.url, self.connect_timeout, self.read_timeout)
+        _check_credential("Kibana API key", self.api_key, "api_key")
+        _check_credential("Kibana username", self.username, "username")
+        _check_credential("Kibana password", self.password, "password")
         if self.api_key is not None and (self.username is not None or self.password is not None):
             raise ValueError(
                 "Kibana connection: give either an API key or a username and password, not both"
@@ -122,7 +127,8 @@ class KibanaConnection:
 
 @dataclass(frozen=True)
 class CloudConnection:
-    """The Elastic Cloud API (``/api/v1`` is added by the client): API key, TLS and timeouts."""
+    """The Elastic Cloud API (``/api/v1`` is added by the client): API key, TLS and timeouts.
+    ``ValueError`` as for ``KibanaConnection``."""
 
     url: str = DEFAULT_CLOUD_URL
     api_key: str | None = field(default=None, repr=False)
@@ -133,6 +139,7 @@ class CloudConnection:
 
     def __post_init__(self) -> None:
         _check_endpoint("Elastic Cloud", self.url, self.connect_timeout, self.read_timeout)
+        _check_credential("Elastic Cloud API key", self.api_key, "api_key")
 
     def __repr__(self) -> str:
         auth = "api_key" if self.api_key is not None else "none"
@@ -156,9 +163,11 @@ class RetryPolicy:
     """How long a client keeps trying one call.
 
     A call is tried at most ``max_attempts`` times and never sleeps past ``max_total_seconds``
-    since its first attempt. The wait before retry n (n = 1, 2, ...) is ``Retry-After`` when the
-    server sends one (capped at ``max_retry_after``), otherwise "full jitter" backoff: a uniform
-    random value in ``[0, min(max_delay, base_delay * 2 ** (n - 1))]``. ``sleep``, ``clock``
+    since its first attempt; ``max_total_seconds`` is also the call's deadline: an answer still
+    arriving then is cut off (``DeadlineExceeded``; ``components.clients.http``). The wait
+    before retry n (n = 1, 2, ...) is ``Retry-After`` when the server sends one (capped at
+    ``max_retry_after``), otherwise "full jitter" backoff: a uniform random value in
+    ``[0, min(max_delay, base_delay * 2 ** (n - 1))]``. ``sleep``, ``clock``
     (monotonic seconds) and ``jitter`` (a value in [0, 1]) are injectable for tests.
     """
 
@@ -183,7 +192,39 @@ class RetryPolicy:
         return ceiling * min(1.0, max(0.0, self.jitter()))
 
 
+def credential_problem(value: str, kind: str) -> str | None:
+    """What makes ``value`` unusable as a credential of ``kind`` (``api_key``, ``username`` or
+    ``password``), in words that never quote it; None when it is usable.
+
+    An API key travels as is in the ``Authorization`` header: only visible ASCII is allowed (a
+    newline there made requests raise ``Invalid header value`` quoting the key, issue 10
+    section 4). A username or password is base64-encoded, so spaces inside and non-ASCII
+    letters are fine; control characters and surrounding whitespace are refused (a newline left
+    by ``$(cat file)`` or a copy-paste), and so is ``:`` in a username (Basic auth, RFC 7617).
+    """
+    where = "ends" if value[-1:].isspace() else "starts" if value[:1].isspace() else ""
+    if where:
+        return f"{where} with whitespace (a newline or a space left from copying it?)"
+    if any(not char.isprintable() for char in value):
+        return "contains a control character (such as a newline or a tab)"
+    if kind == "api_key" and any(char.isspace() or not char.isascii() for char in value):
+        return "contains a space or a character that is not ASCII; an API key has neither"
+    if kind == "username" and ":" in value:
+        return "contains ':', which HTTP basic authentication cannot carry in a username"
+    return None
+
+
+def _check_credential(name: str, value: str | None, kind: str) -> None:
+    problem = None if value is None else credential_problem(value, kind)
+    if problem is not None:
+        raise ValueError(f"the {name} {problem}")
+
+
 def _check_endpoint(service: str, url: str, connect_timeout: float, read_timeout: float) -> None:
+    if any(char.isspace() or not char.isprintable() for char in url):
+        raise ValueError(
+            f"{service} url contains whitespace or a control character (a newline at its end?)"
+        )
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{service} url must be an http(s) URL such as https://host:port")

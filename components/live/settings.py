@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ..clients.connection import DEFAULT_CLOUD_URL, CloudConnection, KibanaConnection
+from ..clients.connection import (
+    DEFAULT_CLOUD_URL,
+    CloudConnection,
+    KibanaConnection,
+    credential_problem,
+)
 from ..core.problems import problems_from
 from .errors import MissingSetting, SetupError
 
@@ -67,6 +72,28 @@ def _given(**values: Any) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value}
 
 
+# Where each credential is set: (stack config key, environment variable).
+_KIBANA_SOURCES = {
+    "api_key": ("elastic-access:kibanaApiKey", "KIBANA_API_KEY", "Kibana API key"),
+    "username": ("elastic-access:kibanaUsername", "KIBANA_USERNAME", "Kibana username"),
+    "password": ("elastic-access:kibanaPassword", "KIBANA_PASSWORD", "Kibana password"),
+}
+
+
+def _check_credentials(
+    found: BaseSettings, given: dict[str, Any], sources: dict[str, tuple[str, str, str]]
+) -> None:
+    """``SetupError`` naming the setting of the first unusable credential (never its value):
+    whitespace or control characters, refused here rather than by the HTTP library, whose
+    message quotes the header (issue 10 section 4)."""
+    for field, (config_key, variable, what) in sources.items():
+        value = getattr(found, field)
+        problem = None if value is None else credential_problem(value, field)
+        if problem is not None:
+            where = config_key if field in given else variable
+            raise SetupError(f"{where}: the {what} {problem}; set it again exactly as issued")
+
+
 def kibana_connection(
     settings: KibanaSettings,
     *,
@@ -78,9 +105,9 @@ def kibana_connection(
     """The connection to Kibana: ``settings.url`` and the credentials given, else ``KIBANA_*``;
     TLS from ``settings``. ``url_from`` names where the URL is set, for the message of the
     ``MissingSetting`` raised when there is none (``SetupError`` when a value is unusable)."""
-    found = KibanaCredentials(
-        **_given(endpoint=settings.url, api_key=api_key, username=username, password=password)
-    )
+    given = _given(endpoint=settings.url, api_key=api_key, username=username, password=password)
+    found = KibanaCredentials(**given)
+    _check_credentials(found, given, _KIBANA_SOURCES)
     if not found.endpoint:
         raise MissingSetting("Kibana URL", f"set {url_from} or env KIBANA_ENDPOINT")
     basic = found.api_key is None
@@ -106,7 +133,12 @@ def cloud_connection(
     """The connection to the Elastic Cloud API: ``settings.url`` and ``api_key`` when given,
     else ``EC_ENDPOINT`` (default the public API) and ``EC_API_KEY``. ``MissingSetting`` (naming
     ``key_from``) without a key, ``SetupError`` when a value is unusable."""
-    found = CloudCredentials(**_given(endpoint=settings.url, api_key=api_key))
+    given = _given(endpoint=settings.url, api_key=api_key)
+    found = CloudCredentials(**given)
+    config_key = (key_from or "").removesuffix(" (secret)")
+    _check_credentials(
+        found, given, {"api_key": (config_key, "EC_API_KEY", "Elastic Cloud API key")}
+    )
     if not found.api_key:
         where = f"{key_from} or env EC_API_KEY" if key_from else "env EC_API_KEY"
         raise MissingSetting("Elastic Cloud API key", f"set {where}")

@@ -33,7 +33,7 @@ def test_authorization_and_secrets() -> None:
     assert set(basic.secrets()) == {PASSWORD, BASIC_TOKEN}
     assert KibanaConnection("https://kb").authorization() is None
     assert CloudConnection().secrets() == ()
-    assert CloudConnection(api_key="not base64!").secrets() == ("not base64!",)
+    assert CloudConnection(api_key="not-base64!").secrets() == ("not-base64!",)
 
 
 def test_backoff_is_capped_and_scaled_by_jitter() -> None:
