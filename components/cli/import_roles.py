@@ -7,22 +7,25 @@ import os
 import sys
 from typing import Any
 
-import yaml
-
-from ..core.imported import Imported
+from ..core.imported import Imported, Section, config_yaml, without_userinfo
 from ..core.members.importer import import_members
 from ..core.members.spec import CloudSettings
 from ..core.roles.importer import import_roles
-from ..core.stack import NAMESPACE
+from ..core.spaces.importer import import_spaces
 from ..core.target import KibanaSettings
+from ..core.versions import KibanaTarget
 from ..live.kibana import LiveKibana
 from .common import UsageError, connect_cloud, connect_kibana
 
 EPILOG = """\
 credentials come from the environment: KIBANA_API_KEY, or KIBANA_USERNAME and KIBANA_PASSWORD;
-EC_API_KEY for --cloud-org. The YAML goes to stdout, notes (such as skipped built-in roles) to
-stderr. Every role is written with adopt: true, since it exists already. Exit 2 when Kibana or
-Elastic Cloud cannot be reached or refuses the credentials.
+EC_API_KEY for --cloud-org. The YAML goes to stdout, ready to be saved as a stack config:
+validate accepts it and render gives back what is live. It names the Kibana (url, version,
+flavor) and, with --cloud-org, the organization. Every role, space and member is written with
+adopt: true, since it exists already, except a member whose roles the config cannot hold
+exactly. What the config cannot say exactly is a comment above the entry and a note on stderr
+(as are skipped built-in roles). Exit 2 when Kibana or Elastic Cloud cannot be reached or
+refuses the credentials.
 """
 
 
@@ -57,6 +60,11 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument("--cloud-org", metavar="ID", help="also import this organization's members")
     parser.add_argument(
+        "--spaces",
+        action="store_true",
+        help="also import the Kibana spaces (elastic-access:spaces)",
+    )
+    parser.add_argument(
         "--kibana-version", metavar="V", help="Kibana version (default: from GET /api/status)"
     )
     parser.add_argument(
@@ -87,19 +95,40 @@ def _import(args: argparse.Namespace) -> str:
     with connect_kibana(settings, url_from="--kibana-url") as live:
         target = live.target(args.kibana_version, args.flavor)
         roles = _roles(live, args.roles)
-    imported = import_roles(roles, target)
-    config: dict[str, Any] = {f"{NAMESPACE}:roles": imported.entries}
-    notes = list(imported.notes)
+        spaces = live.client.spaces() if args.spaces else None
+    kibana_url = without_userinfo(args.kibana_url or "")
+    found = {
+        "spaces": import_spaces(spaces) if spaces is not None else None,
+        "roles": import_roles(roles, target),
+        "members": _members(args.cloud_url, args.cloud_org) if args.cloud_org else None,
+    }
+    sections = [Section("kibana", _kibana_section(kibana_url, target, args))]
     if args.cloud_org:
-        members = _members(args.cloud_url, args.cloud_org)
-        config[f"{NAMESPACE}:members"] = members.entries
-        notes += members.notes
-    for note in notes:
-        print(f"note: {note}", file=sys.stderr)
-    header = f"# imported by elastic-access from {args.kibana_url} ({target})\n"
-    return header + yaml.safe_dump(
-        {"config": config}, sort_keys=False, default_flow_style=False, allow_unicode=True
-    )
+        cloud_url = args.cloud_url or os.environ.get("EC_ENDPOINT")
+        cloud = {"url": without_userinfo(cloud_url)} if cloud_url else {}
+        sections.append(Section("cloud", {**cloud, "organizationId": args.cloud_org}))
+    for name, result in found.items():
+        if result is not None:
+            sections.append(Section.of(name, result))
+            for note in result.notes:
+                print(f"note: {note}", file=sys.stderr)
+    header = [
+        f"imported by elastic-access from {kibana_url} ({target})",
+        "Save as stacks/Pulumi.<stack>.yaml; credentials go in pulumi config set --secret "
+        "(elastic-access:kibanaApiKey, elastic-access:cloudApiKey) or the environment.",
+    ]
+    return config_yaml(sections, header)
+
+
+def _kibana_section(url: str, target: KibanaTarget, args: argparse.Namespace) -> dict[str, Any]:
+    """Where Kibana is and the release the roles were read from: ``render`` and ``validate``
+    then work for that release offline, and ``pulumi preview`` says when Kibana moves on."""
+    section: dict[str, Any] = {"url": url, "version": str(target.version), "flavor": target.flavor}
+    if args.ca_cert:
+        section["caCert"] = args.ca_cert
+    if args.insecure:
+        section["insecure"] = True
+    return section
 
 
 def _roles(live: LiveKibana, names: list[str] | None) -> list[dict[str, Any]]:

@@ -17,9 +17,9 @@ def add_parser(commands: Any) -> None:
         "render",
         help="print the role and space bodies and member role assignments the config stands "
         "for (JSON)",
-        description="Print {roles: {name: PUT body}, members: {email: role_assignments}, "
-        "spaces: {id: POST body}} for a stack config, without network access. Exit 2 when the "
-        "config cannot be rendered.",
+        description="Print {roles: {name: PUT body}, members: {email: role_assignments}} (and "
+        "spaces: {id: POST body} when the config declares spaces) for a stack config, without "
+        "network access. Exit 2 when the config cannot be rendered.",
     )
     add_config_arguments(parser)
     parser.set_defaults(run=run)

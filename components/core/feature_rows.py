@@ -419,6 +419,25 @@ _OTHER: tuple[_OtherRow, ...] = (
 READ_SINCE: dict[str, str] = {"savedQueryManagement": "9.0"}
 
 
+# The names the Kibana role editor shows (each feature's ``name``: oss_features.ts in the features
+# plugin, else the plugin's own feature registration); features not listed go by their id.
+_NAMES = {
+    "discover": "Discover", "discover_v2": "Discover",
+    "visualize": "Visualize library", "visualize_v2": "Visualize library",
+    "dashboard": "Dashboard", "dashboard_v2": "Dashboard",
+    "dev_tools": "Dev Tools", "advancedSettings": "Advanced Settings",
+    "indexPatterns": "Data View Management", "filesManagement": "Files Management",
+    "filesSharedImage": "Shared images", "savedObjectsManagement": "Saved Objects Management",
+    "savedQueryManagement": "Saved Query Management", "savedObjectsTagging": "Tag Management",
+    "ml": "Machine Learning", "fleetv2": "Fleet", "fleet": "Integrations", "graph": "Graph",
+    "canvas": "Canvas", "maps": "Maps", "maps_v2": "Maps", "osquery": "Osquery",
+    "rulesSettings": "Rules Settings", "maintenanceWindow": "Maintenance Windows",
+    "securitySolutionTimeline": "Timeline", "securitySolutionNotes": "Notes",
+    "securitySolutionAttackDiscovery": "Attack discovery", "streams": "Streams",
+    "manageReporting": "Reporting",
+}  # fmt: skip
+
+
 def _other_rows() -> list[Feature]:
     rows = []
     for fid, since, removed, dep, projects, subs, src in _OTHER:
@@ -426,7 +445,7 @@ def _other_rows() -> list[Feature]:
         rows.append(
             Feature(
                 id=fid,
-                name=fid,
+                name=_NAMES.get(fid, fid),
                 role="other",
                 solution=None,
                 lineage=fid.removesuffix("_v2"),

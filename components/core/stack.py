@@ -147,10 +147,11 @@ def validate_stack(
 
 
 def render_stack(config: StackConfig, target: KibanaTarget) -> dict[str, Any]:
-    """``{"roles": {name: PUT body}, "members": {email: role_assignments}, "spaces": {id: POST
-    body}}``, deterministic."""
+    """``{"roles": {name: PUT body}, "members": {email: role_assignments}}``, and ``"spaces":
+    {id: POST body}`` when the config declares spaces; deterministic."""
     organization = config.cloud.organization_id or ORGANIZATION_PLACEHOLDER
-    return {
+    spaces = {"spaces": {i: create_body(i, s) for i, s in sorted(config.spaces.items())}}
+    return (spaces if config.spaces else {}) | {
         "roles": {
             name: put_body(render(role, target), normalised=True)
             for name, role in sorted(config.roles.items())
@@ -158,10 +159,6 @@ def render_stack(config: StackConfig, target: KibanaTarget) -> dict[str, Any]:
         "members": {
             email_key(email): to_api(member_atoms(member, organization), organization)
             for email, member in sorted(config.members.items())
-        },
-        "spaces": {
-            space_id: create_body(space_id, space)
-            for space_id, space in sorted(config.spaces.items())
         },
     }
 

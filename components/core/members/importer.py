@@ -1,8 +1,11 @@
 """Existing Cloud members as stack config (``elastic-access import --cloud-org``).
 
 A member's (or invitation's) ``role_assignments`` become an ``elastic-access:members`` entry
-whose atoms (``atoms.member_atoms``) are the live ones, wherever the config can say so; what it
-cannot say (two roles for one target) is reported as a note.
+whose atoms (``atoms.member_atoms``) are the live ones, wherever the config can say so. Every
+entry that says exactly what Cloud grants is marked ``adopt: true`` (the member exists, contract
+§5); what the config cannot say (two roles for one target, roles in another organization) is a
+comment above the entry, which then has no ``adopt``: adopting it would remove what it leaves
+out, so ``pulumi up`` refuses until the user decides.
 """
 
 from __future__ import annotations
@@ -31,7 +34,18 @@ def import_members(roster: Roster, organization_id: str) -> Imported:
             continue
         entry, notes = member_config(live.atoms, organization_id, email)
         result.entries[email] = entry
-        result.notes += notes
+        if live.status == "pending":
+            expiry = f" (it expires {live.expires_at})" if live.expires_at else ""
+            result.comments.setdefault(email, []).append(f"invited, not yet accepted{expiry}")
+        for note in notes:
+            result.comment(email, note)
+        if notes:
+            result.comments[email].append(
+                "no adopt: true, since adopting this entry would remove what it leaves out; "
+                "pulumi up refuses and names it until you add adopt: true or change Cloud"
+            )
+        else:
+            entry["adopt"] = True
     return result
 
 

@@ -70,6 +70,7 @@ class MemberSpec(ConfigModel):
     ] = Field(default_factory=list)
     deployments: DeploymentRoles | None = None
     projects: dict[ProjectType, ProjectRoles] = Field(default_factory=dict)
+    adopt: bool = False
 
 
 class CloudSettings(ConfigModel):
