@@ -50,16 +50,25 @@ class KibanaRole(pulumi.dynamic.Resource, module="kibana", name="Role"):
 
 
 class KibanaRoles(pulumi.ComponentResource):
-    """Every role of ``elastic-access:roles``."""
+    """Every role of ``elastic-access:roles``; a role that grants in one of ``spaces`` (declared
+    spaces by id) is created after it and deleted before it."""
 
     def __init__(
         self,
         name: str,
         roles: Mapping[str, RoleSpec],
         opts: pulumi.ResourceOptions | None = None,
+        spaces: Mapping[str, pulumi.Resource] | None = None,
     ) -> None:
         super().__init__("elastic-access:kibana:Roles", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        self.roles = {role: KibanaRole(role, spec, child) for role, spec in sorted(roles.items())}
+        declared = spaces or {}
+
+        def options(spec: RoleSpec) -> pulumi.ResourceOptions:
+            needs = [declared[s] for s in sorted(spec.space_ids() & declared.keys())]
+            return pulumi.ResourceOptions(parent=self, depends_on=needs)
+
+        self.roles = {
+            role: KibanaRole(role, spec, options(spec)) for role, spec in sorted(roles.items())
+        }
         self.role_names = sorted(self.roles)
         self.register_outputs({"roleNames": self.role_names})

@@ -21,6 +21,7 @@ from .core.stack import (
 from .core.stack_file import NAMESPACE
 from .core.target import configured_target
 from .kibana_roles import KibanaRoles
+from .kibana_spaces import KibanaSpaces
 
 
 def engine_config(config: pulumi.Config) -> tuple[dict[str, Any], list[Problem]]:
@@ -78,10 +79,14 @@ def _release_note(config: StackConfig) -> str:
 
 
 def build(config: pulumi.Config | None = None) -> None:
-    """Declare every role and member of the stack and export what a reader wants to see."""
+    """Declare every space, role and member of the stack and export what a reader wants to
+    see."""
     stack = stack_config(config or pulumi.Config())
+    spaces = KibanaSpaces("kibana-spaces", stack.spaces) if stack.spaces else None
+    if spaces is not None:
+        pulumi.export("spaces", spaces.space_ids)
     if stack.roles:
-        roles = KibanaRoles("kibana-roles", stack.roles)
+        roles = KibanaRoles("kibana-roles", stack.roles, spaces=spaces.spaces if spaces else None)
         pulumi.export("roles", roles.role_names)
     if stack.members or stack.cloud.authoritative:
         members = CloudMembers("cloud-members", stack.members, stack.cloud)

@@ -1,4 +1,5 @@
-"""``elastic-access render``: the Kibana role bodies and Cloud role assignments, offline."""
+"""``elastic-access render``: the Kibana role and space bodies and the Cloud role assignments,
+offline."""
 
 from __future__ import annotations
 
@@ -14,16 +15,18 @@ def add_parser(commands: Any) -> None:
     """Register ``render`` and its options."""
     parser = commands.add_parser(
         "render",
-        help="print the role bodies and member role assignments the config stands for (JSON)",
-        description="Print {roles: {name: PUT body}, members: {email: role_assignments}} for a "
-        "stack config, without network access. Exit 2 when the config cannot be rendered.",
+        help="print the role and space bodies and member role assignments the config stands "
+        "for (JSON)",
+        description="Print {roles: {name: PUT body}, members: {email: role_assignments}} (and "
+        "spaces: {id: POST body} when the config declares spaces) for a stack config, without "
+        "network access. Exit 2 when the config cannot be rendered.",
     )
     add_config_arguments(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the rendered roles and members as JSON; exit status 0."""
+    """Print the rendered roles, members and spaces as JSON; exit status 0."""
     config, chosen = load_renderable(args)
     print(json.dumps(render_stack(config, chosen), indent=2, sort_keys=True))
     return 0

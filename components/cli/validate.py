@@ -12,6 +12,7 @@ from ..core.problems import Problem, errors
 from ..core.roles.expand import render
 from ..core.roles.privileges import live_problems
 from ..core.roles.validation import missing_spaces
+from ..core.spaces.validation import live_space_problems
 from ..core.stack import StackConfig, summary, validate_stack
 from ..core.versions import KibanaTarget
 from ..live.cache import together
@@ -68,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
 def check_live(
     config: StackConfig, version: str | None = None, flavor: str | None = None
 ) -> tuple[KibanaTarget, list[Problem], Names | None]:
-    """The live target, the problems its status, privileges and spaces APIs reveal, and its
+    """The live target, the problems its status, privileges, spaces and features APIs reveal
+    (a space the config declares counts as existing: up creates it first), and its
     Elasticsearch privilege names (None where Kibana does not list them)."""
     with connect_kibana(config.kibana, url_from="kibana.url") as live:
         chosen = live.target(version, flavor)
@@ -77,6 +79,9 @@ def check_live(
         privileges, existing, _ = together(
             live.privileges, live.space_ids, live.builtin_es_privileges
         )
+        existing |= set(config.spaces)
+        for space_id, space in sorted(config.spaces.items()):
+            problems += live_space_problems(space_id, space, live.feature_ids(), live.where)
         unlicensed = partial(live.privileges, respect_license_level=False)
         for name, role in sorted(config.roles.items()):
             problems += live_problems(name, role, chosen, privileges, unlicensed)

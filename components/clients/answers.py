@@ -40,11 +40,13 @@ __all__ = [
     "Invitations",
     "KibanaRole",
     "KibanaRoles",
+    "KibanaStats",
     "KibanaStatusAnswer",
     "Members",
     "Organization",
     "Privileges",
     "Shape",
+    "Space",
     "Spaces",
     "WriteAnswer",
     "shape_problems",
@@ -86,7 +88,15 @@ class KibanaVersion(Answer):
 class KibanaStatusAnswer(Answer):
     """``GET /api/status``."""
 
+    name: str | None = None
     version: KibanaVersion
+
+
+class KibanaStats(Answer):
+    """``GET /api/stats?extended=true``: the Elasticsearch cluster behind Kibana
+    (``src/plugins/usage_collection/server/routes/stats/stats.ts``)."""
+
+    cluster_uuid: str | None = None
 
 
 class FieldSecurity(Answer):
@@ -177,10 +187,17 @@ class Feature(Answer):
 
 
 class Space(Answer):
-    """One entry of ``GET /api/spaces/space``."""
+    """``GET /api/spaces/space/{id}``, one entry of ``GET /api/spaces/space`` (reference
+    section 11.3; ``solution`` from 8.16, stateful)."""
 
     id: str
     name: str
+    description: str | None = None
+    color: str | None = None
+    initials: str | None = None
+    imageUrl: str | None = None
+    disabledFeatures: Strings | None = None
+    solution: str | None = None
 
 
 # ---------------------------------------------------------------- Elastic Cloud

@@ -1,4 +1,5 @@
-"""The Kibana HTTP API calls elastic-access makes: status, roles, privileges, features, spaces.
+"""The Kibana HTTP API calls elastic-access makes: status, stats, roles, privileges, features,
+spaces.
 
 Bodies go out and come back as the API shapes them (dicts), each answer checked against its
 model in ``components.clients.answers`` first (``UnexpectedResponse`` naming the field when it
@@ -19,8 +20,10 @@ from components.clients.answers import (
     Features,
     KibanaRole,
     KibanaRoles,
+    KibanaStats,
     KibanaStatusAnswer,
     Privileges,
+    Space,
     Spaces,
     WriteAnswer,
 )
@@ -64,10 +67,11 @@ _HINTS: dict[type[ApiError], str] = {
 
 @dataclass(frozen=True)
 class KibanaStatus:
-    """What ``GET /api/status`` says about the server: its version and flavor."""
+    """What ``GET /api/status`` says about the server: its version, flavor and server name."""
 
     version: str
     flavor: Flavor
+    name: str | None = None
 
 
 class KibanaClient(ServiceClient):
@@ -93,7 +97,18 @@ class KibanaClient(ServiceClient):
         status = self._http.call("GET", "/api/status").checked(KibanaStatusAnswer)
         version = status["version"]
         flavor: Flavor = "serverless" if version.get("build_flavor") == "serverless" else "stateful"
-        return KibanaStatus(version=version["number"], flavor=flavor)
+        return KibanaStatus(version=version["number"], flavor=flavor, name=status.get("name"))
+
+    def cluster_uuid(self) -> str | None:
+        """The uuid of the Elasticsearch cluster behind Kibana, from ``GET /api/stats
+        ?extended=true&exclude_usage=true`` (``cluster_uuid``; usage is not collected), or None
+        when the answer has none. Right after start Kibana may answer 503 "Stats not ready",
+        which is retried (src/plugins/usage_collection/server/routes/stats)."""
+        stats = self._http.call(
+            "GET", "/api/stats", params={"extended": "true", "exclude_usage": "true"}
+        ).checked(KibanaStats)
+        uuid: str | None = stats.get("cluster_uuid") or None
+        return uuid
 
     def get_role(self, name: str) -> dict[str, Any] | None:
         """The role as Kibana returns it (``answers.KibanaRole``), or None when there is no such
@@ -154,11 +169,13 @@ class KibanaClient(ServiceClient):
         names: dict[str, Any] = response.checked(BuiltinPrivileges)
         return names
 
-    def features(self) -> list[dict[str, Any]]:
-        """``GET /api/features``: the registered, non-deprecated features (``answers.Feature``)."""
-        features: list[dict[str, Any]] = self._http.call("GET", "/api/features").checked(
-            Features, root="features"
-        )
+    def features(self, *, ignore_valid_licenses: bool = False) -> list[dict[str, Any]]:
+        """``GET /api/features``: the registered, non-deprecated features (``answers.Feature``;
+        with ``ignore_valid_licenses`` also those the license does not cover)."""
+        params = {"ignoreValidLicenses": "true"} if ignore_valid_licenses else None
+        features: list[dict[str, Any]] = self._http.call(
+            "GET", "/api/features", params=params
+        ).checked(Features, root="features")
         return features
 
     def spaces(self) -> list[dict[str, Any]]:
@@ -167,6 +184,42 @@ class KibanaClient(ServiceClient):
             Spaces, root="spaces"
         )
         return spaces
+
+    def get_space(self, space_id: str) -> dict[str, Any] | None:
+        """``GET /api/spaces/space/{id}`` (``answers.Space``), or None when there is no such
+        space (404)."""
+        try:
+            response = self._http.call("GET", _space_path(space_id))
+        except NotFound:
+            return None
+        space: dict[str, Any] = response.checked(Space)
+        return space
+
+    def create_space(self, body: dict[str, Any]) -> None:
+        """``POST /api/spaces/space``; ``Conflict`` (409) when a space of that id exists, also
+        when a retried attempt finds the space its first attempt created (the caller compares
+        the live space then, which is what makes retrying this POST safe)."""
+        self._http.call("POST", "/api/spaces/space", body=body, headers=_XSRF, idempotent=True)
+
+    def put_space(self, space_id: str, body: dict[str, Any]) -> None:
+        """``PUT /api/spaces/space/{id}``. Kibana merges: a field left out keeps its stored
+        value (spaces_client.ts update), so send every field to reset it."""
+        self._http.call("PUT", _space_path(space_id), body=body, headers=_XSRF)
+
+    def delete_space(self, space_id: str) -> bool:
+        """``DELETE /api/spaces/space/{id}``, which deletes every saved object in the space
+        (cases included): True when deleted, False when there was no such space (404)."""
+        try:
+            self._http.call("DELETE", _space_path(space_id), headers=_XSRF)
+        except NotFound:
+            return False
+        return True
+
+
+def _space_path(space_id: str) -> str:
+    if not space_id:
+        raise ValueError("a Kibana space id must not be empty")
+    return f"/api/spaces/space/{quote(space_id, safe='')}"
 
 
 def _role_path(name: str) -> str:

@@ -40,7 +40,9 @@ from .roles.body import put_body
 from .roles.expand import render
 from .roles.spec import RoleSpec
 from .roles.validation import validate_role
-from .spaces.spec import SpaceSpec, space_body
+from .spaces.expand import create_body
+from .spaces.spec import SpaceSpec
+from .spaces.validation import validate_space
 from .stack_file import NAMESPACE as NAMESPACE
 from .stack_file import read_stack_document
 from .target import KibanaSettings, configured_target
@@ -421,6 +423,8 @@ def validate_stack(
         problems += validate_role(name, role, target, es_names, live_features=live_features)
     for email, member in config.members.items():
         problems += validate_member(email, member)
+    for space_id, space in config.spaces.items():
+        problems += validate_space(space_id, space, target)
     if config.members:
         problems += organization_required(config.cloud.organization_id)
     declared = {email_key(m) for m in config.members}
@@ -476,8 +480,8 @@ def refusals(config: StackConfig) -> list[Problem]:
     found = errors(validate_stack(config, targets[0]))
     if not found:
         return []
-    # Only roles depend on the target: the others' errors hold everywhere. Checking again just
-    # the roles with errors may leave a config to the providers, never refuse a good one.
+    # Roles and spaces depend on the target; members do not. Checking again just the roles
+    # with errors (and every space) may leave a config to the providers, never refuse a good one.
     failing = {name for name in config.roles if any(_under(p.path, f"roles.{name}") for p in found)}
     narrowed = config.model_copy(update={"roles": {n: config.roles[n] for n in failing}})
     for target in targets[1:]:
@@ -491,9 +495,10 @@ def _under(path: str, prefix: str) -> bool:
 
 
 def render_stack(config: StackConfig, target: KibanaTarget) -> dict[str, Any]:
-    """``{"roles": {name: PUT body}, "members": {email: role_assignments}}``, deterministic."""
+    """``{"roles": {name: PUT body}, "members": {email: role_assignments}}``, and ``"spaces":
+    {id: POST body}`` when the config declares spaces; deterministic."""
     organization = config.cloud.organization_id or ORGANIZATION_PLACEHOLDER
-    spaces = {"spaces": {i: space_body(i, s) for i, s in sorted(config.spaces.items())}}
+    spaces = {"spaces": {i: create_body(i, s) for i, s in sorted(config.spaces.items())}}
     return (spaces if config.spaces else {}) | {
         "roles": {
             name: put_body(render(role, target), normalised=True)

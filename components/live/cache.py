@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 
 Key = TypeVar("Key", bound=Hashable)
 Value = TypeVar("Value")
+Result = TypeVar("Result")
 
 
 class FetchedOnce(Generic[Key, Value]):
@@ -62,3 +63,62 @@ def together(*calls: Callable[[], Any]) -> list[Any]:
         except Exception as error:
             last.set_exception(error)
         return [future.result() for future in (*futures, last)]
+
+
+class Listed(Generic[Value]):
+    """Objects of one kind (roles, spaces), listed once per process and then read by key.
+
+    ``list_all()`` returns every object by key; ``get_one(key)`` reads one alone (None when it
+    does not exist). After a write, ``written(key)`` marks the key stale: the next read of that
+    key fetches it alone, so a write never costs another list request. Thread-safe.
+    """
+
+    def __init__(
+        self,
+        list_all: Callable[[], dict[str, Value]],
+        get_one: Callable[[str], Value | None],
+    ) -> None:
+        self._list_all = list_all
+        self._get_one = get_one
+        self._list: FetchedOnce[None, dict[str, Value]] = FetchedOnce()
+        self._lock = threading.Lock()
+        self._stale: set[str] = set()
+
+    def get(self, key: str) -> Value | None:
+        """The object of ``key`` (from the one list request, or read alone after a write)."""
+        listed = self._list.get(None, self._list_all)
+        with self._lock:
+            if key not in self._stale:
+                return listed.get(key)
+            found = self._get_one(key)
+            self._stale.discard(key)
+            if found is None:
+                listed.pop(key, None)
+            else:
+                listed[key] = found
+            return found
+
+    def keys(self) -> set[str]:
+        """Every key listed, with the writes of this process taken into account."""
+        listed = self._list.get(None, self._list_all)
+        with self._lock:
+            stale = set(self._stale)
+        return {key for key in listed.keys() | stale if self.get(key) is not None}
+
+    def writing(self, key: str, write: Callable[[], Result]) -> Result:
+        """``write()`` (a write of ``key``), then ``key`` is read again next time, whether the
+        write succeeded or not (a failed write may still have happened)."""
+        try:
+            return write()
+        finally:
+            self.written(key)
+
+    def written(self, key: str) -> None:
+        """``key`` was written (or a write of it may have happened): read it again next time."""
+        with self._lock:
+            self._stale.add(key)
+
+    def fresh(self, key: str) -> Value | None:
+        """The object of ``key`` read now, not from the list (after a 409, say)."""
+        self.written(key)
+        return self.get(key)

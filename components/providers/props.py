@@ -9,13 +9,14 @@ from typing import Any, TypedDict
 class RoleProps(TypedDict, total=False):
     """A Kibana role: ``name`` (the Kibana role name), ``role`` (its config, as under
     ``elastic-access:roles``), ``adopt``; check adds ``body`` (the rendered, normalised Kibana
-    body); outputs add the target it was written for (``kibanaVersion``, ``flavor``,
-    ``project``)."""
+    body); outputs add the release it was written for (``kibanaVersion``, ``flavor``,
+    ``project``) and where it lives (``target``: ``{url, cluster}``)."""
 
     name: str
     role: dict[str, Any]
     adopt: bool
     body: dict[str, Any] | None
+    target: dict[str, str] | None
     kibanaVersion: str | None
     flavor: str | None
     project: str | None
@@ -61,3 +62,24 @@ class RosterProps(TypedDict, total=False):
 
 
 ROSTER_INPUTS = ("organizationId", "declared", "protect", "undeclared")
+
+
+class SpaceProps(TypedDict, total=False):
+    """A Kibana space: ``spaceId``, ``space`` (its config, as under ``elastic-access:spaces``,
+    without ``adopt`` and ``allowDelete``), ``adopt``, ``allowDelete``; check adds ``body`` (the
+    normalised body the config stands for); outputs add the body as last written or read, and
+    where the space lives (``target``) and the release it was written for (``kibanaVersion``,
+    ``flavor``, ``project``)."""
+
+    spaceId: str
+    space: dict[str, Any]
+    adopt: bool
+    allowDelete: bool
+    body: dict[str, Any] | None
+    target: dict[str, str] | None
+    kibanaVersion: str | None
+    flavor: str | None
+    project: str | None
+
+
+SPACE_INPUTS = ("spaceId", "space", "adopt", "allowDelete")

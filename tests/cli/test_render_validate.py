@@ -43,6 +43,38 @@ def test_render_local_stack_prints_roles_and_members(
     }
 
 
+def test_render_shows_the_space_bodies_beside_roles_and_members(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write(
+        tmp_path,
+        "config:\n  elastic-access:spaces:\n    soc:\n      name: SOC\n"
+        "      disabledFeatures: [ml, dev_tools]\n      allowDelete: true\n",
+    )
+    assert main(["render", "--config", config]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "roles": {},
+        "members": {},
+        "spaces": {
+            "soc": {"id": "soc", "name": "SOC", "disabledFeatures": ["dev_tools", "ml"]},
+        },
+    }
+    assert main(["render", "--config", config, "--kibana-version", "8.15.0"]) == 0  # no solution
+
+
+def test_render_refuses_a_space_kibana_would_refuse(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write(
+        tmp_path, "config:\n  elastic-access:spaces:\n    soc: {name: SOC, solution: security}\n"
+    )
+    assert main(["render", "--config", config, "--kibana-version", "8.15.0"]) == 2
+    assert capsys.readouterr().err == (
+        "spaces.soc.solution: solution views need Kibana 8.16 or later; Kibana 8.15.0 has none: "
+        "remove solution\n"
+    )
+
+
 def test_render_is_deterministic(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["render", "--config", str(ROOT / "stacks/Pulumi.local.yaml")]
     main(args)

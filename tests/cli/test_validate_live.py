@@ -13,6 +13,7 @@ from components.cli import common, main
 from components.clients import RetryPolicy
 from components.core.feature_catalog import features_for, privileges_of
 from components.core.versions import KibanaTarget
+from sandbox.server import Sandbox
 
 KIBANA = "http://kibana.test:5601"
 API_KEY = "live-check-secret-key"
@@ -171,6 +172,37 @@ def test_a_space_that_does_not_exist_is_a_warning(
         "warning: roles.soc.kibana[0].spaces: space soc does not exist in Kibana; the role "
         "grants nothing there until it is created (Stack Management → Spaces)\n"
     )
+
+
+def test_a_space_the_config_declares_counts_as_existing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "config:\n  elastic-access:kibana:\n    url: {url}\n  elastic-access:roles:\n"
+    text += "    soc:\n      spaces: [soc, default]\n      cases: {security: read}\n"
+    text += "  elastic-access:spaces:\n    soc: {name: SOC, disabledFeatures: [mll]}\n"
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake_kibana(rsps, gold=True)
+        rsps.get(f"{KIBANA}/api/features", json=[{"id": "ml"}, {"id": "discover_v2"}])
+        assert main(["validate", "--config", write(tmp_path, text=text), "--live"]) == 1
+    assert capsys.readouterr().err == (
+        "spaces.soc.disabledFeatures[0]: feature 'mll' does not exist in the Kibana at "
+        f"{KIBANA}; did you mean ml?\n"
+        "warning: spaces.soc.disabledFeatures[0]: feature 'mll' is not in the offline catalog "
+        "(did you mean ml?); preview against the live Kibana 9.1.0 decides (Kibana stores any "
+        "id and hides nothing for an unknown one)\n"
+    )
+
+
+def test_the_local_stack_is_valid_live_against_the_sandbox_without_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], project_root: Path
+) -> None:
+    text = (project_root / "stacks/Pulumi.local.yaml").read_text()
+    with Sandbox(api_key=API_KEY) as sandbox:
+        local = write(tmp_path, text=text.replace("http://127.0.0.1:5601", sandbox.kibana_url))
+        assert main(["validate", "--config", local, "--live"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert captured.out.startswith("ok: ")
 
 
 # ---------------------------------------------------------------- Elasticsearch names (issue 11 §3)

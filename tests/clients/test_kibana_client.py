@@ -40,7 +40,7 @@ def test_status_reads_version_and_flavor(
 ) -> None:
     mock.get(STATUS, json=status_body("9.1.0", build_flavor))
 
-    assert kibana.status() == KibanaStatus(version="9.1.0", flavor=flavor)  # type: ignore[arg-type]
+    assert kibana.status() == KibanaStatus(version="9.1.0", flavor=flavor, name="kb")  # type: ignore[arg-type]
 
 
 def test_status_is_fetched_once(kibana: KibanaClient, mock: responses.RequestsMock) -> None:
@@ -48,7 +48,7 @@ def test_status_is_fetched_once(kibana: KibanaClient, mock: responses.RequestsMo
 
     results = {kibana.status() for _ in range(5)}
 
-    assert results == {KibanaStatus("8.17.0", "stateful")}
+    assert results == {KibanaStatus("8.17.0", "stateful", "kb")}
     assert len(mock.calls) == 1
 
 
@@ -68,7 +68,7 @@ def test_status_is_fetched_once_from_many_threads(
         thread.join()
 
     assert len(mock.calls) == 1
-    assert results == [KibanaStatus("9.1.0", "stateful")] * 8
+    assert results == [KibanaStatus("9.1.0", "stateful", "kb")] * 8
 
 
 def test_failed_status_is_not_cached(kibana: KibanaClient, mock: responses.RequestsMock) -> None:

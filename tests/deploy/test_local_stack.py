@@ -236,7 +236,10 @@ def test_faults_during_up_converge_without_loss_or_duplicates(
     assert deployment(sandbox).up().changed() == {}
     emails = [i["email"] for i in cloud_list(sandbox, "invitations")]
     assert sorted(emails) == ["alice@example.com", "bob@example.com", "carol@example.com"]
-    assert len(deployment(sandbox).resources()) == len(local_config(sandbox)["roles"]) + 4
+    declared = local_config(sandbox)
+    assert len(deployment(sandbox).resources()) == len(declared["roles"]) + 4 + len(
+        declared["spaces"]
+    )
 
 
 def test_a_member_invited_accepted_given_a_role_then_removed(

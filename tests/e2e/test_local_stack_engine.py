@@ -36,7 +36,9 @@ def test_a_second_up_sends_no_write_and_preview_expects_no_changes(
     stack = local_stack(sandbox, tmp_path)
     assert set(stack.up().changed().values()) == {"create"}
     created = len(writes(kibana))
-    assert created == len(local_config(sandbox)["roles"]) + 3  # 3 invitations; owner adopted
+    declared = local_config(sandbox)
+    # 3 invitations (the owner is adopted) and a POST per space
+    assert created == len(declared["roles"]) + 3 + len(declared["spaces"])
 
     assert stack.up().changed() == {}
     stack.preview(expect_no_changes=True)

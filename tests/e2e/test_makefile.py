@@ -125,28 +125,32 @@ def test_make_up_preview_refresh_destroy_down_clean(clone: Path, tmp_path: Path)
 
     up = run(clone, "up", env=company)
     assert up.returncode == 0, up.stdout + up.stderr
-    assert "25 created" in up.stdout
+    assert "29 created" in up.stdout  # 18 roles, 4 members, 3 spaces, the stack and 3 components
+    assert "warning" not in up.stdout + up.stderr
     assert list(elsewhere.iterdir()) == []
     assert (clone / ".pulumi-state" / ".pulumi" / "stacks").exists()
 
     for target in ("preview", "refresh"):
         result = run(clone, target, env=company)
         assert result.returncode == 0, result.stdout + result.stderr
-        assert "25 unchanged" in result.stdout
+        assert "29 unchanged" in result.stdout
     assert git_status(clone) == ""
 
     again = run(clone, "up", env=ports)
-    assert again.returncode == 0 and "25 unchanged" in again.stdout, again.stderr
+    assert again.returncode == 0 and "29 unchanged" in again.stdout, again.stderr
     assert "sandbox already running" in again.stdout
 
     assert run(clone, "down", env=ports).returncode == 0
     assert not sandbox_running(clone)
     after_down = run(clone, "up", env=ports)  # the sandbox restarts from its saved state
-    assert after_down.returncode == 0 and "25 unchanged" in after_down.stdout, after_down.stderr
+    assert after_down.returncode == 0 and "29 unchanged" in after_down.stdout, after_down.stderr
 
     destroy = run(clone, "destroy", env=ports)
     assert destroy.returncode == 0, destroy.stdout + destroy.stderr
-    assert "25 deleted" in destroy.stdout
+    assert "29 deleted" in destroy.stdout
+    # soc and observability have no allowDelete: left in the sandbox, with the reason.
+    assert "warning: space soc was left in the Kibana at" in destroy.stdout
+    assert "warning: space analytics" not in destroy.stdout
     assert git_status(clone) == ""
 
     clean = run(clone, "clean", env=ports)

@@ -9,11 +9,13 @@ import pytest
 
 from components.providers.cloud_member import CloudMemberProvider
 from components.providers.kibana_role import KibanaRoleProvider
+from components.providers.kibana_space import KibanaSpaceProvider
 from sandbox.controls import Controls
 from sandbox.server import Sandbox
 from tests.support.provider_host import ProviderHost, provider_blob
 
 ROLE = "pulumi-python:dynamic/kibana:Role"
+SPACE = "pulumi-python:dynamic/kibana:Space"
 MEMBER = "pulumi-python:dynamic/cloud:Member"
 ORG = "1000000001"
 KEY = "sandbox"
@@ -56,6 +58,18 @@ def role_props(name: str, role: dict[str, Any], adopt: bool = False) -> dict[str
         "name": name,
         "role": role,
         "adopt": adopt,
+    }
+
+
+def space_props(
+    space_id: str, space: dict[str, Any], *, adopt: bool = False, allow_delete: bool = False
+) -> dict[str, Any]:
+    return {
+        "__provider": provider_blob(KibanaSpaceProvider()),
+        "spaceId": space_id,
+        "space": space,
+        "adopt": adopt,
+        "allowDelete": allow_delete,
     }
 
 

@@ -18,6 +18,7 @@ def test_every_provider_class_has_a_saved_blob() -> None:
     names = {path.stem for path in SAVED}
     assert names == {
         "components.providers.kibana_role.KibanaRoleProvider",
+        "components.providers.kibana_space.KibanaSpaceProvider",
         "components.providers.cloud_member.CloudMemberProvider",
         "components.providers.cloud_roster.CloudRosterProvider",
     }

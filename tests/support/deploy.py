@@ -31,6 +31,13 @@ from tests.support.mocks import Recorder, mocked
 from tests.support.provider_host import ProviderHost, urn
 
 DYNAMIC = "pulumi-python:dynamic/"
+# The program's dependencies, as an order: spaces before the roles that grant in them (and
+# deleted after them). The engine reads them from depends_on; the mocks do not record it.
+FIRST = (f"{DYNAMIC}kibana:Space",)
+
+
+def _first(type_: str) -> int:
+    return 0 if type_ in FIRST else 1
 
 
 @dataclass(frozen=True)
@@ -80,7 +87,7 @@ def registrations(config: dict[str, Any]) -> list[Registration]:
             for r in found
             if r.typ.startswith(DYNAMIC)
         ),
-        key=lambda reg: (reg.type_, reg.name),
+        key=lambda reg: (_first(reg.type_), reg.type_, reg.name),
     )
 
 
@@ -108,6 +115,7 @@ class Deployment:
         self.parallel = parallel
         # Off in benchmarks: rewriting a large state file per step costs O(N^2) in the driver.
         self.save_each_step = save_each_step
+        self.stderr = ""  # the provider host's stderr during the last operation
         self._lock = Lock()
         self.state: dict[str, dict[str, Any]] = (
             json.loads(state_file.read_text()) if state_file.exists() else {}
@@ -118,8 +126,20 @@ class Deployment:
     @contextmanager
     def host(self) -> Iterator[ProviderHost]:
         config = {**self.config, **self.secrets}
-        with ProviderHost(config, tuple(self.secrets), env=self.env) as host:
-            yield host
+        host = ProviderHost(config, tuple(self.secrets), env=self.env)
+        try:
+            with host:
+                yield host
+        finally:
+            self.stderr = host.stderr
+
+    def warnings(self) -> list[str]:
+        """The warnings the providers gave during the last operation."""
+        return [
+            line.removeprefix("warning: ")
+            for line in self.stderr.splitlines()
+            if line.startswith("warning: ")
+        ]
 
     def _save(self) -> None:
         self.state_file.write_text(json.dumps(self.state, indent=2, sort_keys=True))
@@ -134,6 +154,10 @@ class Deployment:
                 self.state[key] = entry
             if save and self.save_each_step:
                 self._save()
+
+    def _deletion_order(self, keys: list[str]) -> list[str]:
+        """Dependents first (roles before the spaces they grant in), else by URN, last first."""
+        return sorted(sorted(keys, reverse=True), key=lambda k: -_first(self.state[k]["type"]))
 
     def _each(self, items: list[Any], work: Callable[[Any], None]) -> None:
         if self.parallel <= 1:
@@ -201,7 +225,7 @@ class Deployment:
                 plan.steps[saved["name"]] = "delete"
                 self._record(key, None)
 
-            self._each(sorted(gone, reverse=True), remove)
+            self._each(self._deletion_order(gone), remove)
         self._save()
         return plan
 
@@ -278,6 +302,6 @@ class Deployment:
                 plan.steps[saved["name"]] = "delete"
                 self._record(key, None)
 
-            self._each(sorted(self.state, reverse=True), remove)
+            self._each(self._deletion_order(list(self.state)), remove)
         self._save()
         return plan

@@ -172,6 +172,14 @@ class EngineDeployment:
             self.events, self.output = events, output
         return _plan(events, refresh=refresh)
 
+    def warnings(self) -> list[str]:
+        """The warnings of the last operation (engine diagnostics of severity warning)."""
+        return [
+            e.diagnostic_event.message.strip()
+            for e in self.events
+            if e.diagnostic_event and e.diagnostic_event.severity == "warning"
+        ]
+
     # ------------------------------------------------------------ what the engine keeps
 
     def exported(self) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "elastic-access"
-STRUCTURED = ("kibana", "cloud", "roles", "members")
+STRUCTURED = ("kibana", "cloud", "roles", "members", "spaces")
 
 
 class ProviderError(Exception):
@@ -93,6 +93,7 @@ class ProviderHost:
         }
         self.process: subprocess.Popen[bytes] | None = None
         self.channel: grpc.Channel | None = None
+        self.stderr = ""  # what the host wrote to stderr (warnings), once stopped
 
     def __enter__(self) -> ProviderHost:
         self.start()
@@ -148,6 +149,8 @@ class ProviderHost:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+            if self.process.stderr is not None:
+                self.stderr += self.process.stderr.read().decode(errors="replace")
             for stream in (self.process.stdout, self.process.stderr):
                 if stream is not None:
                     stream.close()

@@ -107,3 +107,9 @@ class RoleSpec(ConfigModel):
     elasticsearch: ElasticsearchPrivileges = Field(default_factory=ElasticsearchPrivileges)
     metadata: dict[str, Any] = Field(default_factory=dict)
     adopt: bool = False
+
+    def space_ids(self) -> set[str]:
+        """The space ids the role names (its shorthands' spaces and its raw entries'), ``*``
+        left out."""
+        named = {*self.spaces, *(s for entry in self.kibana for s in entry.spaces)}
+        return named - {"*"}

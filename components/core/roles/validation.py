@@ -29,6 +29,7 @@ from ..feature_catalog import (
 )
 from ..limits import json_text_problem
 from ..problems import Problem, one_of
+from ..spaces.spec import SPACE_ID, SPACE_ID_RULE
 from ..versions import KibanaTarget, Version
 from .body import ALL_SPACES
 from .expand import shorthand_features
@@ -79,7 +80,6 @@ RESERVED_ROLE_NAMES = frozenset(
 )
 MAX_NAME_LENGTH = 507  # Elasticsearch native realm (NativeRealmValidationUtil)
 SERVERLESS_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9._-]*$")
-SPACE_ID = re.compile(r"^[a-z0-9_-]+$")
 
 # Release gates of body fields (terraform-provider-elasticstack models.go; Kibana PR #182377).
 FIELD_SINCE = {
@@ -153,7 +153,7 @@ def _space_problems(spaces: list[str], path: str) -> Iterator[Problem]:
         if space != ALL_SPACES and not SPACE_ID.match(space):
             yield Problem(
                 f"{path}[{i}]",
-                f"{space!r}: must be lower case, a-z, 0-9, '_', and '-' are allowed",
+                f"{space!r}: {SPACE_ID_RULE}",
             )
     if len(set(spaces)) != len(spaces):
         yield Problem(path, "lists a space more than once")

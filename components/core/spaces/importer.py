@@ -14,23 +14,15 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..imported import Imported
+from .flatten import flatten
 
-# Answer fields copied as they are, in the order the contract writes them.
-_FIELDS = ("name", "description", "color", "initials", "imageUrl")
 _DERIVED = {"es", "oblt", "security"}  # solutions whose disabledFeatures Kibana derives
 
 
 def space_config(space: Mapping[str, Any]) -> dict[str, Any]:
-    """One space's config entry (YAML-ready), without ``adopt``."""
-    entry: dict[str, Any] = {k: space[k] for k in _FIELDS if space.get(k) not in (None, "")}
-    entry.setdefault("name", str(space.get("id") or ""))
-    solution = space.get("solution")
-    disabled = sorted(str(f) for f in space.get("disabledFeatures") or ())
-    if disabled and solution not in _DERIVED:
-        entry["disabledFeatures"] = disabled
-    if solution:
-        entry["solution"] = solution
-    return entry
+    """One space's config entry (YAML-ready), without ``adopt``: ``flatten`` of the answer,
+    so that the space created from it compares equal to this one."""
+    return flatten(space)
 
 
 def import_spaces(spaces: Iterable[Mapping[str, Any]]) -> Imported:

@@ -1,25 +1,35 @@
-"""A Kibana space as the user writes it under ``elastic-access:spaces`` (contract section 3),
-and the body the spaces API takes for it.
+"""A Kibana space as the user writes it under ``elastic-access:spaces.<id>`` (contract section 3).
 
-Source: reference/kibana-roles.md §11.3 (``x-pack/.../spaces/server/lib/space_schema.ts`` in
-elastic/kibana). Minimal reading for ``import`` and ``report``: the rules that depend on the
-target Kibana (id pattern, known feature ids, ``solution`` only from 8.16 on stateful) are the
-spaces resource's.
+Shape only; the rules that depend on the target Kibana are in ``validation``. Field names are
+the spaces API's (``x-pack/platform/plugins/shared/spaces/server/lib/space_schema.ts``), plus
+``allowDelete`` and ``adopt``, which are ours.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import re
+from typing import Literal
 
 from pydantic import Field
 
 from ..model import ConfigModel
 
 SpaceSolution = Literal["es", "oblt", "security", "classic"]
+SOLUTIONS: tuple[SpaceSolution, ...] = ("es", "oblt", "security", "classic")
+CLASSIC = "classic"
+DEFAULT_SPACE = "default"
+# Kibana's SPACE_ID_REGEX and its message (space_schema.ts); roles name spaces by the same ids.
+SPACE_ID = re.compile(r"^[a-z0-9_-]+$")
+SPACE_ID_RULE = "must be lower case, a-z, 0-9, '_', and '-' are allowed"
 
 
 class SpaceSpec(ConfigModel):
-    """One entry of ``elastic-access:spaces``, keyed by space id."""
+    """One entry of ``elastic-access:spaces``.
+
+    ``allow_delete``: only then may ``pulumi destroy`` or removing the space from config delete
+    it (deleting a space deletes every case and saved object in it). ``adopt``: take over a
+    space of this id that already exists with other settings.
+    """
 
     name: str
     description: str | None = None
@@ -30,13 +40,3 @@ class SpaceSpec(ConfigModel):
     solution: SpaceSolution | None = None
     allow_delete: bool = Field(default=False, alias="allowDelete")
     adopt: bool = False
-
-
-def space_body(space_id: str, spec: SpaceSpec) -> dict[str, Any]:
-    """The ``POST /api/spaces/space`` (and ``PUT``) body: ``{id, name, disabledFeatures}`` and
-    each optional field that is set, under the API's names."""
-    body = spec.model_dump(
-        by_alias=True, exclude_none=True, exclude={"allow_delete", "adopt", "disabled_features"}
-    )
-    body["disabledFeatures"] = sorted(spec.disabled_features)
-    return {"id": space_id, **body}
