@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
 import statistics
 import sys
@@ -294,10 +295,18 @@ class Measure:
     by_service: dict[str, dict[str, int]] = field(default_factory=dict)
     refused: int = 0  # non-2xx answers (and dropped connections)
     note: str = ""
+    cpu: float | None = None  # CPU seconds of the tool's processes (user + system)
 
     @property
     def total(self) -> int:
         return sum(self.requests.values())
+
+
+def _children_cpu() -> float:
+    """CPU seconds of every finished child process (and theirs, once waited for): the tool's
+    own cost, which a shared machine's load does not inflate as it does wall time."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def tally(log: list[dict[str, Any]]) -> tuple[dict[str, int], dict[str, dict[str, int]], int]:
@@ -318,12 +327,17 @@ def measure(tool: Tool, n: int, sandbox: SandboxHandle, latency: float) -> list[
         if before is not None:
             before()  # writing the changed declarations is not part of the operation
         sandbox.controls.clear_requests()
+        cpu = _children_cpu()
         started = time.perf_counter()
         ok, note = getattr(tool, op)()
         seconds = time.perf_counter() - started
+        cpu = _children_cpu() - cpu
         by_method, by_service, refused = tally(sandbox.controls.requests())
-        out.append(Measure(tool.name, n, op, ok, seconds, by_method, by_service, refused, note))
+        out.append(
+            Measure(tool.name, n, op, ok, seconds, by_method, by_service, refused, note, cpu)
+        )
         print(f"  {tool.name:9} N={n:<4} {op:8} {'ok ' if ok else 'ERR'} {seconds:8.2f} s "
+              f"cpu {cpu:7.2f} s "
               f"{sum(by_method.values()):6} requests {by_method}" + (f"  {note}" if note else ""),
               flush=True)  # fmt: skip
         if not ok and op == "create":
@@ -355,6 +369,7 @@ class Summary:
     runs: int
     requests: dict[str, int]
     note: str = ""
+    cpu: float | None = None
 
     @property
     def total(self) -> int:
@@ -373,9 +388,11 @@ def summarize(results: list[Measure]) -> list[Summary]:
             k: round(statistics.median(m.requests.get(k, 0) for m in runs)) for k in methods
         }
         failed = [m for m in runs if not m.ok]
+        cpus = [m.cpu for m in runs if m.cpu is not None]
         out.append(
             Summary(tool, n, op, not failed, statistics.median(times), min(times), max(times),
-                    len(runs), requests, failed[0].note if failed else "")
+                    len(runs), requests, failed[0].note if failed else "",
+                    statistics.median(cpus) if cpus else None)
         )  # fmt: skip
     return out
 
@@ -425,6 +442,33 @@ def table(results: list[Measure]) -> str:
     return "\n".join(lines)
 
 
+def cpu_table(results: list[Measure]) -> str:
+    """Markdown: the median CPU seconds each tool's processes used per operation (Terraform
+    and its provider plugins; the Pulumi CLI, language host and dynamic providers)."""
+    summaries = [m for m in summarize(results) if m.ok and m.cpu is not None]
+    index = {(m.tool, m.n, m.op): m for m in summaries}
+    lines = ["| N | " + " | ".join(OPERATIONS) + " |", "|---:|" + "---|" * len(OPERATIONS)]
+    for n in sorted({m.n for m in summaries}):
+        cells = []
+        for op in OPERATIONS:
+            peer, us = index.get(("terraform", n, op)), index.get(("ours", n, op))
+            cells.append(
+                f"{peer.cpu:.1f} / {us.cpu:.1f}" if peer and us and peer.cpu and us.cpu else
+                (f"{peer.cpu:.1f} / -" if peer and peer.cpu is not None else "-")
+            )  # fmt: skip
+        lines.append(f"| {n} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def load(files: list[Path]) -> list[Measure]:
+    """The measures saved by earlier runs (``--json``), to table them together."""
+    out = []
+    for path in files:
+        for item in json.loads(path.read_text())["results"]:
+            out.append(Measure(**item))
+    return out
+
+
 def run(sizes: list[int], sandbox: SandboxHandle, latency: float, tools: list[Tool],
         repeat: int = 1) -> list[Measure]:  # fmt: skip
     """Every (N, tool) ``repeat`` times; the tools take turns, so both see the same noise."""
@@ -447,7 +491,16 @@ def main(args: list[str], out: Callable[[str], None] = print) -> int:
     parser.add_argument("--json", type=Path, default=WORK / "results.json")
     parser.add_argument("--parallelism", type=int, default=None)
     parser.add_argument("--peers-only", action="store_true", help="leave our side out")
+    parser.add_argument(
+        "--from-json", type=Path, nargs="+", metavar="FILE",
+        help="measure nothing: table the runs saved in these files together",
+    )  # fmt: skip
     opts = parser.parse_args(args)
+    if opts.from_json:
+        saved = load(opts.from_json)
+        out(table(saved))
+        out("\nCPU seconds, Terraform / ours (median):\n" + cpu_table(saved))
+        return 0
     lacking = missing()
     if lacking:
         out(f"peers benchmark skipped: {', '.join(lacking)} not in .peers/bin (run `make peers`)")
@@ -483,6 +536,7 @@ def main(args: list[str], out: Callable[[str], None] = print) -> int:
     for name, what in versions.items():
         out(f"  {name}: {what}")
     out(table(results))
+    out("\nCPU seconds, Terraform / ours (median):\n" + cpu_table(results))
     out(f"(all figures: {opts.json})")
     return 0 if all(m.ok for m in results) else 1
 
