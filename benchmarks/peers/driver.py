@@ -172,8 +172,9 @@ class PulumiOurs:
 
     name = "ours"
 
-    def __init__(self, parallel: int | None = None) -> None:
+    def __init__(self, parallel: int | None = None, env: dict[str, str] | None = None) -> None:
         self.parallel = parallel
+        self.env = env or {}
         self.n = 0
         self.sandbox: SandboxHandle | None = None
         self.stack: Any = None
@@ -198,6 +199,7 @@ class PulumiOurs:
             secrets={"kibanaApiKey": API_KEY, "cloudApiKey": API_KEY},
             parallel=self.parallel,
             stack="bench",
+            env=self.env,
         )
 
     def _run(self, operation: Callable[[], Any], check: Callable[[Any], str]) -> tuple[bool, str]:
@@ -241,6 +243,7 @@ class PulumiOurs:
             secrets={"kibanaApiKey": API_KEY, "cloudApiKey": API_KEY},
             parallel=self.parallel,
             stack="bench",
+            env=self.env,
         )
 
     def change(self) -> tuple[bool, str]:
@@ -269,16 +272,20 @@ def engine_version() -> str:
     return f"elastic-access under the Pulumi CLI {done.stdout.strip()} (make pulumi-cli)"
 
 
-def ours() -> Tool | None:
+SKIP_CHECKPOINTS = {"PULUMI_SKIP_CHECKPOINTS": "true"}
+
+
+def ours(skip_checkpoints: bool = False) -> Tool | None:
     """Our side: elastic-access under the real Pulumi engine, or None (with a line saying why)
-    when ``make pulumi-cli`` has not built the CLI."""
+    when ``make pulumi-cli`` has not built the CLI. ``skip_checkpoints``: the engine saves the
+    state once at the end instead of after every step (``PULUMI_SKIP_CHECKPOINTS``)."""
     from tests.support.engine import cli_missing
 
     why = cli_missing()
     if why is not None:
         print(f"our side skipped: {why} (run `make pulumi-cli`)", flush=True)
         return None
-    return PulumiOurs()
+    return PulumiOurs(env=SKIP_CHECKPOINTS if skip_checkpoints else None)
 
 
 # ---------------------------------------------------------------- measuring
@@ -492,6 +499,10 @@ def main(args: list[str], out: Callable[[str], None] = print) -> int:
     parser.add_argument("--parallelism", type=int, default=None)
     parser.add_argument("--peers-only", action="store_true", help="leave our side out")
     parser.add_argument(
+        "--skip-checkpoints", action="store_true",
+        help="our side with PULUMI_SKIP_CHECKPOINTS=true (state saved once, at the end)",
+    )  # fmt: skip
+    parser.add_argument(
         "--from-json", type=Path, nargs="+", metavar="FILE",
         help="measure nothing: table the runs saved in these files together",
     )  # fmt: skip
@@ -510,10 +521,12 @@ def main(args: list[str], out: Callable[[str], None] = print) -> int:
         for name in ("terraform", "terraform-provider-elasticstack", "terraform-provider-ec")
     }
     tools: list[Tool] = [TerraformPeers(parallelism=opts.parallelism)]
-    us = None if opts.peers_only else ours()
+    us = None if opts.peers_only else ours(opts.skip_checkpoints)
     if us is not None:
         tools.append(us)
-        versions["ours"] = engine_version()
+        versions["ours"] = engine_version() + (
+            ", PULUMI_SKIP_CHECKPOINTS=true" if opts.skip_checkpoints else ""
+        )
     if opts.sandbox:
         results = run(opts.sizes, SandboxHandle(*opts.sandbox), opts.latency, tools, opts.repeat)
     else:
