@@ -9,7 +9,17 @@ import importlib
 import inspect
 import sys
 
-BENCHMARKS = ("render_roles", "deployments", "peers")
+BENCHMARKS = (
+    "render_roles",
+    "commands",
+    "requests_cpu",
+    "host_imports",
+    "refresh_requests",
+    "roster_writes",
+    "deployments",
+    "engine",
+    "peers",
+)
 
 
 def main(args: list[str]) -> int:

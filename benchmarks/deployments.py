@@ -45,6 +45,17 @@ def config(sandbox: Sandbox, count: int) -> dict[str, Any]:
     }
 
 
+def deployment(stack_config: dict[str, Any], state: Path) -> Deployment:
+    """The stack as the engine stand-in runs it: the host's 4 workers, state saved at the end."""
+    return Deployment(
+        stack_config,
+        state,
+        secrets={"kibanaApiKey": KEY, "cloudApiKey": KEY},
+        parallel=WORKERS,
+        save_each_step=False,
+    )
+
+
 def _requests(controls: Controls) -> Counter[str]:
     return Counter(f"{r['service']} {r['method']}" for r in controls.requests())
 
@@ -75,13 +86,7 @@ def run(count: int) -> None:
         stack_config = config(sandbox, count)
 
         def stack() -> Deployment:
-            return Deployment(
-                stack_config,
-                Path(tmp) / "state.json",
-                secrets={"kibanaApiKey": KEY, "cloudApiKey": KEY},
-                parallel=WORKERS,
-                save_each_step=False,
-            )
+            return deployment(stack_config, Path(tmp) / "state.json")
 
         print(f"{count} roles + {count} members (latency {LATENCY * 1000:.0f} ms per request)")
         measure("up", lambda: stack().up(), controls, 1)

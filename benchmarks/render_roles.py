@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import time
 
-from components.core.config import parse_config
-from components.core.stack import render_stack, validate_stack
+from components.core.stack import parse_config, render_stack, validate_stack
 from components.core.versions import KibanaTarget
 
 SHAPES = (

@@ -1,8 +1,8 @@
 """Pulumi resources for Elastic Cloud organization members: one ``CloudMember`` per email,
 and in authoritative mode one ``CloudRoster`` that removes whoever is not declared.
 
-Each member's Pulumi name is its email (lower-cased), so URNs stay stable and every line of
-``pulumi preview`` names a person the reader knows.
+Each member's Pulumi name is its email (``email_key``: lower-cased), so URNs stay stable and
+every line of ``pulumi preview`` names a person the reader knows.
 """
 
 from __future__ import annotations
@@ -13,16 +13,18 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from .core.config import CloudSettings, MemberSpec
+from .core.members.spec import CloudSettings, MemberSpec, email_key
 from .providers.cloud_member import CloudMemberProvider
 from .providers.cloud_roster import CloudRosterProvider
+from .providers.props import MemberProps, RosterProps
 
 ROSTER_NAME = "organization-roster"
 
 
 def member_inputs(spec: MemberSpec) -> dict[str, Any]:
     """A member's config as resource input: what the user wrote, defaults left out."""
-    return spec.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    inputs: dict[str, Any] = spec.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    return inputs
 
 
 class CloudMember(pulumi.dynamic.Resource, module="cloud", name="Member"):
@@ -38,18 +40,19 @@ class CloudMember(pulumi.dynamic.Resource, module="cloud", name="Member"):
         cloud: CloudSettings,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props = {
-            "email": email.lower(),
-            "member": member_inputs(spec),
-            "organizationId": cloud.organization_id,
-            "inviteExpiresIn": cloud.invite_expires_in,
-            "protected": email.lower() in cloud.protect,
-            "assignments": None,
-            "status": None,
-            "userId": None,
-            "expiresAt": None,
-        }
-        super().__init__(CloudMemberProvider(), email.lower(), props, opts)
+        key = email_key(email)
+        props = MemberProps(
+            email=key,
+            member=member_inputs(spec),
+            organizationId=cloud.organization_id,
+            inviteExpiresIn=cloud.invite_expires_in,
+            protected=key in cloud.protect,
+            assignments=None,
+            status=None,
+            userId=None,
+            expiresAt=None,
+        )
+        super().__init__(CloudMemberProvider(), key, props, opts)
 
 
 class CloudRoster(pulumi.dynamic.Resource, module="cloud", name="Roster"):
@@ -63,13 +66,13 @@ class CloudRoster(pulumi.dynamic.Resource, module="cloud", name="Roster"):
         cloud: CloudSettings,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props = {
-            "organizationId": cloud.organization_id,
-            "declared": sorted(e.lower() for e in declared),
-            "protect": sorted(cloud.protect),
-            "undeclared": None,
-            "removed": None,
-        }
+        props = RosterProps(
+            organizationId=cloud.organization_id,
+            declared=sorted(email_key(e) for e in declared),
+            protect=sorted(cloud.protect),
+            undeclared=None,
+            removed=None,
+        )
         super().__init__(CloudRosterProvider(), ROSTER_NAME, props, opts)
 
 
@@ -86,7 +89,7 @@ class CloudMembers(pulumi.ComponentResource):
         super().__init__("elastic-access:cloud:Members", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.members = {
-            email.lower(): CloudMember(email, spec, cloud, child)
+            email_key(email): CloudMember(email, spec, cloud, child)
             for email, spec in sorted(members.items())
         }
         self.roster = CloudRoster(list(self.members), cloud, child) if cloud.authoritative else None

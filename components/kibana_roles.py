@@ -12,13 +12,17 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from .core.config import RoleSpec
+from .core.roles.spec import RoleSpec
 from .providers.kibana_role import KibanaRoleProvider
+from .providers.props import RoleProps
 
 
 def role_inputs(spec: RoleSpec) -> dict[str, Any]:
     """A role's config as resource input: what the user wrote, defaults left out."""
-    return spec.model_dump(mode="json", by_alias=True, exclude_defaults=True, exclude={"adopt"})
+    inputs: dict[str, Any] = spec.model_dump(
+        mode="json", by_alias=True, exclude_defaults=True, exclude={"adopt"}
+    )
+    return inputs
 
 
 class KibanaRole(pulumi.dynamic.Resource, module="kibana", name="Role"):
@@ -33,15 +37,15 @@ class KibanaRole(pulumi.dynamic.Resource, module="kibana", name="Role"):
         spec: RoleSpec,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props = {
-            "name": role_name,
-            "role": role_inputs(spec),
-            "adopt": spec.adopt,
-            "body": None,
-            "kibanaVersion": None,
-            "flavor": None,
-            "project": None,
-        }
+        props = RoleProps(
+            name=role_name,
+            role=role_inputs(spec),
+            adopt=spec.adopt,
+            body=None,
+            kibanaVersion=None,
+            flavor=None,
+            project=None,
+        )
         super().__init__(KibanaRoleProvider(), role_name, props, opts)
 
 

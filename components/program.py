@@ -7,8 +7,8 @@ from typing import Any
 import pulumi
 
 from .cloud_members import CloudMembers
-from .core.config import CONFIG_KEYS, SECRET_KEYS, StackConfig, parse_config
 from .core.problems import InvalidConfig
+from .core.stack import CONFIG_KEYS, SECRET_KEYS, StackConfig, parse_config
 from .kibana_roles import KibanaRoles
 
 

@@ -14,32 +14,31 @@ Least privilege for this domain:
 * ``no-cluster-all``: no ``all`` cluster privilege in ``elasticsearch`` (superuser-like).
 * ``admins-are-protected``: ``organization-admin`` only for members marked protected.
 
-A role's inputs carry ``body`` (the Kibana PUT body) once the provider has rendered it; before
-that (during a first preview) the rules read the role's config (``role``) instead, counting
-its shorthands as the features they expand to.
+A role is judged by its rendered Kibana body (``body``, which the provider's check adds to the
+inputs, rendered for the live target), read through the product's own feature catalog. Should a
+role have no ``body`` yet, the product renders its config for the newest release, as the
+offline commands do; a resource whose inputs are not known yet (another resource's output,
+during preview) is skipped: it is judged once they are.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from components.core.feature_catalog import BY_ID, CONNECTORS
+from components.core.roles.body import ALL_SPACES
+from components.core.roles.expand import render
+from components.core.roles.spec import RoleSpec
+from components.core.versions import KibanaTarget
+from components.providers.unknowns import has_unknown
+
 ROLE_TYPE = "pulumi-python:dynamic/kibana:Role"
 MEMBER_TYPE = "pulumi-python:dynamic/cloud:Member"
 
-ALL_SPACES = "*"
-CONNECTORS = "actions"
 MANAGE = frozenset({"all", "minimal_all"})
 ORGANIZATION_ADMIN = "organization-admin"
-_CASES_FEATURE = re.compile(r"Cases(V\d+)?$")
-# Stand-ins for the Cases feature a shorthand expands to (any id the pattern above matches).
-_SHORTHAND_CASES = {
-    "observability": "observabilityCasesV3",
-    "security": "securitySolutionCasesV3",
-    "stack": "generalCasesV3",
-}
 
 Props = Mapping[str, Any]
 
@@ -51,42 +50,23 @@ def _name(props: Props) -> str:
     return str(props.get("name") or "?")
 
 
-def _grant(access: Any) -> list[str]:
-    """Feature privileges of a shorthand value (``all``, ``{access: all, deny: [...]}``...)."""
-    if isinstance(access, str):
-        return [] if access == "none" else [access]
-    if isinstance(access, Mapping):
-        level = str(access.get("access") or "none")
-        if level == "none":
-            return []
-        customised = bool(access.get("allow") or access.get("deny"))
-        return [f"minimal_{level}" if customised else level]
-    return []
-
-
-def _body_of_config(role: Props) -> dict[str, Any]:
-    spaces = list(role.get("spaces") or [ALL_SPACES])
-    features: dict[str, list[str]] = {}
-    for solution, access in (role.get("cases") or {}).items():
-        granted = _grant(access)
-        if granted:
-            features[_SHORTHAND_CASES.get(str(solution), f"{solution}Cases")] = granted
-    connectors = _grant(role.get("connectors"))
-    if connectors:
-        features[CONNECTORS] = connectors
-    entries = [dict(e) for e in role.get("kibana") or () if isinstance(e, Mapping)]
-    if features:
-        entries.append({"spaces": spaces, "base": [], "feature": features})
-    return {"kibana": entries, "elasticsearch": dict(role.get("elasticsearch") or {})}
-
-
 def role_body(props: Props) -> dict[str, Any]:
-    """The role's Kibana body: ``body`` when known, else what its config stands for."""
+    """The role's Kibana body: ``body`` when check rendered it, else its config rendered by the
+    product for the newest release; empty when the inputs are not known yet or do not parse."""
+    if has_unknown(dict(props)):
+        return {}
     body = props.get("body")
     if isinstance(body, Mapping):
         return dict(body)
-    role = props.get("role")
-    return _body_of_config(role) if isinstance(role, Mapping) else {}
+    try:
+        return render(RoleSpec.model_validate(props.get("role") or {}), KibanaTarget())
+    except ValueError:
+        return {}  # check refuses it, naming the field
+
+
+def _is_cases(feature_id: str) -> bool:
+    feature = BY_ID.get(feature_id)
+    return feature is not None and feature.role == "cases"
 
 
 def _entries(body: Props) -> list[tuple[list[str], list[str], dict[str, list[str]]]]:
@@ -112,12 +92,12 @@ def connectors_need_cases(props: Props) -> list[str]:
     managed: set[str] = set()
     for spaces, base, feature in entries:
         if "all" in base or any(
-            _CASES_FEATURE.search(fid) and MANAGE & set(granted) for fid, granted in feature.items()
+            _is_cases(fid) and MANAGE & set(granted) for fid, granted in feature.items()
         ):
             managed.update(spaces)
     violations = []
     for spaces, _, feature in entries:
-        if not MANAGE & set(feature.get(CONNECTORS, ())):
+        if not MANAGE & set(feature.get(CONNECTORS.id, ())):
             continue
         if ALL_SPACES in managed:
             continue
@@ -164,7 +144,7 @@ def _atoms(props: Props) -> Iterable[Mapping[str, Any]]:
 
 def admins_are_protected(props: Props) -> list[str]:
     """``organization-admin`` only for members listed in ``cloud.protect``."""
-    if props.get("protected"):
+    if props.get("protected") or has_unknown(dict(props)):
         return []
     declared = (props.get("member") or {}).get("organization") or []
     roles = {declared} if isinstance(declared, str) else set(declared)

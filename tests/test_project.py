@@ -22,3 +22,17 @@ def test_readme_gives_the_two_setup_commands_and_ci_runs_the_test_one() -> None:
 def test_the_shipped_stacks_validate_clean(stack: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--stack", stack]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_workflows_run_the_make_targets_the_tests_run() -> None:
+    """GitOps runs `.ci/run` and the Makefile's targets: no second copy of the commands."""
+    workflows = {p.name: p.read_text() for p in (ROOT / ".github/workflows").glob("*.yml")}
+    assert set(workflows) == {"preview.yml", "up.yml", "drift.yml"}
+    assert "make preview STACK=" in workflows["preview.yml"]
+    assert "make up STACK=" in workflows["up.yml"]
+    assert "make refresh STACK=" in workflows["drift.yml"]
+    for text in workflows.values():
+        assert "pulumi/actions" not in text
+        assert not re.search(r"^\s*(- )?run: .*\bpulumi (up|preview|refresh|destroy)\b", text, re.M)
+    ci = (ROOT / ".ci/run").read_text()
+    assert "make pulumi-cli" in ci and "REQUIRE_PULUMI=1 make test" in ci

@@ -137,8 +137,7 @@ def rendered(n: int, changed: bool = False) -> dict[str, Any]:
 def render_values(v: dict[str, Any]) -> dict[str, Any]:
     """Our rendering of any ``roles`` / ``members`` config values (for the sandbox's
     organization and Kibana version), unvalidated: what the HCL of both peers is written from."""
-    from components.core.config import parse_config
-    from components.core.stack import render_stack
+    from components.core.stack import parse_config, render_stack
     from components.core.versions import KibanaTarget
 
     config = {"roles": v.get("roles") or {}, "members": v.get("members") or {}}

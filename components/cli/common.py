@@ -7,19 +7,39 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..core.config import StackConfig, load_stack_file
+from ..clients import RetryPolicy
+from ..core.members.spec import CloudSettings
 from ..core.problems import InvalidConfig, Problem, errors
-from ..core.stack import target_of, validate_stack
+from ..core.stack import StackConfig, load_stack_file, validate_stack
+from ..core.target import KibanaSettings, configured_target
 from ..core.versions import KibanaTarget
+from ..live.cloud import LiveCloud
+from ..live.errors import SetupError
+from ..live.kibana import LiveKibana
+from ..live.settings import cloud_connection, kibana_connection
 
 USAGE = 2
+# Interactive commands give up sooner than `pulumi up` does.
+RETRY = RetryPolicy(max_attempts=3, max_total_seconds=20.0)
 
 
-class UsageError(Exception):
-    """Bad usage: exit status 2 with this message."""
+class CommandFailed(Exception):
+    """A command cannot go on. ``main`` prints ``problems`` (one per line) or else the message
+    to stderr, and exits with ``code`` (2 unless said otherwise)."""
+
+    def __init__(self, message: str = "", problems: Iterable[Problem] = (), code: int = USAGE):
+        self.problems = list(problems)
+        self.code = code
+        super().__init__(message)
+
+
+class UsageError(CommandFailed):
+    """Bad usage, or a config or service the command cannot use: exit status 2."""
 
 
 def add_config_arguments(parser: argparse.ArgumentParser, *, target: bool = True) -> None:
+    """``--stack`` or ``--config`` (one is required) and, with ``target``, ``--kibana-version`` and
+    ``--flavor``."""
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--stack", metavar="NAME", help="read stacks/Pulumi.NAME.yaml")
     source.add_argument("--config", metavar="FILE", help="read a Pulumi stack config file")
@@ -46,6 +66,8 @@ def project_root(start: Path | None = None) -> Path:
 
 
 def config_path(args: argparse.Namespace) -> Path:
+    """The stack file ``--config`` names, else ``stacks/Pulumi.<--stack>.yaml`` of the project;
+    ``UsageError`` when there is none."""
     if args.config:
         path = Path(args.config)
     else:
@@ -61,44 +83,57 @@ def load(args: argparse.Namespace) -> StackConfig:
 
 
 def target(args: argparse.Namespace, config: StackConfig) -> KibanaTarget:
+    """The Kibana the command renders for (``core.target.configured_target``); ``UsageError`` for
+    an unknown version or flavor."""
     try:
-        return target_of(config, args.kibana_version, args.flavor)
+        return configured_target(config.kibana, args.kibana_version, args.flavor)
     except ValueError as error:
         raise UsageError(str(error)) from None
 
 
 def report(problems: Iterable[Problem]) -> None:
+    """Print problems to stderr, one per line."""
     for problem in problems:
         print(problem, file=sys.stderr)
 
 
-def fail(message: str) -> int:
-    print(f"elastic-access: {message}", file=sys.stderr)
-    return USAGE
-
-
 def load_targeted(
     args: argparse.Namespace, invalid: int = USAGE
-) -> tuple[StackConfig, KibanaTarget] | int:
-    """The config and its target, or an exit status after saying why not (``invalid`` when the
-    config does not parse)."""
+) -> tuple[StackConfig, KibanaTarget]:
+    """The config and its target; ``CommandFailed`` (exit ``invalid``) when the config does not
+    parse, ``UsageError`` when it or the target cannot be found."""
     try:
         config = load(args)
-        return config, target(args, config)
-    except UsageError as error:
-        return fail(str(error))
     except InvalidConfig as error:
-        report(error.problems)
-        return invalid
+        raise CommandFailed(problems=error.problems, code=invalid) from None
+    return config, target(args, config)
 
 
-def load_renderable(args: argparse.Namespace) -> tuple[StackConfig, KibanaTarget] | int:
-    """The config and its target, or the exit status (2) after reporting why it is unusable."""
-    loaded = load_targeted(args)
-    if isinstance(loaded, int):
-        return loaded
-    problems = errors(validate_stack(*loaded))
+def load_renderable(args: argparse.Namespace) -> tuple[StackConfig, KibanaTarget]:
+    """The config and its target; ``CommandFailed`` (exit 2) naming why it cannot be rendered."""
+    config, chosen = load_targeted(args)
+    problems = errors(validate_stack(config, chosen))
     if problems:
-        report(problems)
-        return USAGE
-    return loaded
+        raise CommandFailed(problems=problems)
+    return config, chosen
+
+
+# ---------------------------------------------------------------- the live commands
+
+
+def connect_kibana(settings: KibanaSettings, *, url_from: str) -> LiveKibana:
+    """The live Kibana of ``settings`` and the environment's credentials (``UsageError`` when
+    there is no URL, or a value is unusable); use it with ``with``."""
+    try:
+        return LiveKibana(settings, kibana_connection(settings, url_from=url_from), retry=RETRY)
+    except SetupError as error:
+        raise UsageError(str(error)) from None
+
+
+def connect_cloud(settings: CloudSettings) -> LiveCloud:
+    """The Elastic Cloud API of ``settings`` and the environment's key (``UsageError`` when
+    there is none); use it with ``with``."""
+    try:
+        return LiveCloud(settings, cloud_connection(settings, key_from=None), retry=RETRY)
+    except SetupError as error:
+        raise UsageError(str(error)) from None

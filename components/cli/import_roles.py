@@ -1,46 +1,36 @@
-"""``elastic-access import``: existing Kibana roles (and Cloud members) as stack config YAML.
-
-Also home of what the live commands share: a Kibana client built from a URL and the
-environment's credentials, and the target read from the server.
-"""
+"""``elastic-access import``: existing Kibana roles (and Cloud members) as stack config YAML."""
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
-from collections.abc import Mapping
 from typing import Any
 
-import yaml
-
-from ..clients import (
-    ApiError,
-    CloudClient,
-    CloudConnection,
-    KibanaClient,
-    KibanaConnection,
-    RetryPolicy,
-)
-from ..core.config import NAMESPACE
-from ..core.importer import Imported, import_members, import_roles
-from ..core.live_check import target_from_status
+from ..core.imported import Imported, Section, config_yaml, without_userinfo
+from ..core.members.importer import import_members
+from ..core.members.spec import CloudSettings
+from ..core.roles.importer import import_roles
+from ..core.spaces.importer import import_spaces
+from ..core.target import KibanaSettings
 from ..core.versions import KibanaTarget
-from .common import UsageError, fail
-
-# Interactive commands give up sooner than `pulumi up` does.
-RETRY = RetryPolicy(max_attempts=3, max_total_seconds=20.0)
+from ..live.kibana import LiveKibana
+from .common import UsageError, connect_cloud, connect_kibana
 
 EPILOG = """\
 credentials come from the environment: KIBANA_API_KEY, or KIBANA_USERNAME and KIBANA_PASSWORD;
-EC_API_KEY for --cloud-org. The YAML goes to stdout, notes (such as skipped built-in roles) to
-stderr. Every role is written with adopt: true, since it exists already. Exit 2 when Kibana or
-Elastic Cloud cannot be reached or refuses the credentials.
+EC_API_KEY for --cloud-org. The YAML goes to stdout, ready to be saved as a stack config:
+validate accepts it and render gives back what is live. It names the Kibana (url, version,
+flavor) and, with --cloud-org, the organization. Every role, space and member is written with
+adopt: true, since it exists already, except a member whose roles the config cannot hold
+exactly. What the config cannot say exactly is a comment above the entry and a note on stderr
+(as are skipped built-in roles). Exit 2 when Kibana or Elastic Cloud cannot be reached or
+refuses the credentials.
 """
 
 
 def add_parser(commands: Any) -> None:
+    """Register ``import`` and its options."""
     parser = commands.add_parser(
         "import",
         help="print existing Kibana roles (and Cloud members) as elastic-access config YAML",
@@ -70,6 +60,11 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument("--cloud-org", metavar="ID", help="also import this organization's members")
     parser.add_argument(
+        "--spaces",
+        action="store_true",
+        help="also import the Kibana spaces (elastic-access:spaces)",
+    )
+    parser.add_argument(
         "--kibana-version", metavar="V", help="Kibana version (default: from GET /api/status)"
     )
     parser.add_argument(
@@ -84,86 +79,64 @@ def add_parser(commands: Any) -> None:
     parser.set_defaults(run=run)
 
 
-# ---------------------------------------------------------------- shared with validate --live
-
-
-def kibana_client(
-    url: str | None,
-    *,
-    ca_cert: str | None = None,
-    insecure: bool = False,
-    environ: Mapping[str, str] | None = None,
-) -> KibanaClient:
-    """A client for ``url`` with the environment's credentials; ``UsageError`` when unusable."""
-    if not url:
-        raise UsageError("no Kibana URL: give --kibana-url or set KIBANA_ENDPOINT")
-    env = dict(os.environ if environ is None else environ)
-    env["KIBANA_ENDPOINT"] = url
-    try:
-        connection = KibanaConnection.from_env(env)
-        connection = dataclasses.replace(connection, ca_cert=ca_cert, insecure=insecure)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    return KibanaClient(connection, retry=RETRY)
-
-
-def live_target(
-    client: KibanaClient, version: str | None = None, flavor: str | None = None
-) -> KibanaTarget:
-    """The target Kibana: ``version``/``flavor`` where given, else what ``GET /api/status``
-    says; on serverless the project type comes from the registered Cases features."""
-    if version is None or flavor is None:
-        status = client.status()
-        version = version or status.version
-        flavor = flavor or status.flavor
-    try:
-        return target_from_status(version, flavor, client.privileges)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-
-
 # ---------------------------------------------------------------- import
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        document = _import(args)
-    except UsageError as error:
-        return fail(str(error))
-    except ApiError as error:
-        return fail(str(error))
-    sys.stdout.write(document)
+    """Print the imported config YAML to stdout (notes to stderr); exit status 0."""
+    sys.stdout.write(_import(args))
     return 0
 
 
 def _import(args: argparse.Namespace) -> str:
     if args.cloud_url and not args.cloud_org:
         raise UsageError("--cloud-url needs --cloud-org (the organization to import members of)")
-    client = kibana_client(args.kibana_url, ca_cert=args.ca_cert, insecure=args.insecure)
-    with client:
-        target = live_target(client, args.kibana_version, args.flavor)
-        roles = _roles(client, args.roles)
-    imported = import_roles(roles, target)
-    config: dict[str, Any] = {f"{NAMESPACE}:roles": imported.entries}
-    notes = list(imported.notes)
+    settings = KibanaSettings(url=args.kibana_url, ca_cert=args.ca_cert, insecure=args.insecure)
+    with connect_kibana(settings, url_from="--kibana-url") as live:
+        target = live.target(args.kibana_version, args.flavor)
+        roles = _roles(live, args.roles)
+        spaces = live.client.spaces() if args.spaces else None
+    kibana_url = without_userinfo(args.kibana_url or "")
+    found = {
+        "spaces": import_spaces(spaces) if spaces is not None else None,
+        "roles": import_roles(roles, target),
+        "members": _members(args.cloud_url, args.cloud_org) if args.cloud_org else None,
+    }
+    sections = [Section("kibana", _kibana_section(kibana_url, target, args))]
     if args.cloud_org:
-        members = _members(args.cloud_url, args.cloud_org)
-        config[f"{NAMESPACE}:members"] = members.entries
-        notes += members.notes
-    for note in notes:
-        print(f"note: {note}", file=sys.stderr)
-    header = f"# imported by elastic-access from {args.kibana_url} ({target})\n"
-    return header + yaml.safe_dump(
-        {"config": config}, sort_keys=False, default_flow_style=False, allow_unicode=True
-    )
+        cloud_url = args.cloud_url or os.environ.get("EC_ENDPOINT")
+        cloud = {"url": without_userinfo(cloud_url)} if cloud_url else {}
+        sections.append(Section("cloud", {**cloud, "organizationId": args.cloud_org}))
+    for name, result in found.items():
+        if result is not None:
+            sections.append(Section.of(name, result))
+            for note in result.notes:
+                print(f"note: {note}", file=sys.stderr)
+    header = [
+        f"imported by elastic-access from {kibana_url} ({target})",
+        "Save as stacks/Pulumi.<stack>.yaml; credentials go in pulumi config set --secret "
+        "(elastic-access:kibanaApiKey, elastic-access:cloudApiKey) or the environment.",
+    ]
+    return config_yaml(sections, header)
 
 
-def _roles(client: KibanaClient, names: list[str] | None) -> list[dict[str, Any]]:
+def _kibana_section(url: str, target: KibanaTarget, args: argparse.Namespace) -> dict[str, Any]:
+    """Where Kibana is and the release the roles were read from: ``render`` and ``validate``
+    then work for that release offline, and ``pulumi preview`` says when Kibana moves on."""
+    section: dict[str, Any] = {"url": url, "version": str(target.version), "flavor": target.flavor}
+    if args.ca_cert:
+        section["caCert"] = args.ca_cert
+    if args.insecure:
+        section["insecure"] = True
+    return section
+
+
+def _roles(live: LiveKibana, names: list[str] | None) -> list[dict[str, Any]]:
     if not names:
-        return client.list_roles()
+        return live.client.list_roles()
     roles = []
     for name in dict.fromkeys(names):
-        role = client.get_role(name)
+        role = live.client.get_role(name)
         if role is None:
             raise UsageError(f"Kibana has no role named {name!r}")
         roles.append({**role, "name": name})
@@ -171,16 +144,5 @@ def _roles(client: KibanaClient, names: list[str] | None) -> list[dict[str, Any]
 
 
 def _members(url: str | None, organization: str) -> Imported:
-    env = dict(os.environ)
-    if url:
-        env["EC_ENDPOINT"] = url
-    try:
-        connection = CloudConnection.from_env(env)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    if connection.api_key is None:
-        raise UsageError("set EC_API_KEY to an Elastic Cloud API key to import members")
-    with CloudClient(connection, retry=RETRY) as cloud:
-        members = cloud.list_members(organization)
-        invitations = cloud.list_invitations(organization)
-    return import_members(members, invitations, organization)
+    with connect_cloud(CloudSettings(url=url)) as live:
+        return import_members(live.roster(organization), organization)

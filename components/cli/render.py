@@ -11,6 +11,7 @@ from .common import add_config_arguments, load_renderable
 
 
 def add_parser(commands: Any) -> None:
+    """Register ``render`` and its options."""
     parser = commands.add_parser(
         "render",
         help="print the role bodies and member role assignments the config stands for (JSON)",
@@ -22,9 +23,7 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    loaded = load_renderable(args)
-    if isinstance(loaded, int):
-        return loaded
-    config, chosen = loaded
+    """Print the rendered roles and members as JSON; exit status 0."""
+    config, chosen = load_renderable(args)
     print(json.dumps(render_stack(config, chosen), indent=2, sort_keys=True))
     return 0

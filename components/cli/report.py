@@ -1,5 +1,6 @@
-"""``elastic-access report``: who can do what with Cases, Connectors and alerts, and who holds
-which Cloud roles, as Markdown, a self-contained HTML page, or CSV."""
+"""``elastic-access report``: who can do what with Cases, Connectors, alerts and the rest, per
+role and space, and who holds which Cloud roles, as Markdown, a self-contained HTML page (that
+prints on landscape pages), or one CSV table."""
 
 from __future__ import annotations
 
@@ -7,66 +8,69 @@ import argparse
 import csv
 import html
 import io
+import os
+import subprocess
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..core.feature_catalog import SOLUTIONS, Solution
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
 from ..core.report import (
-    SOLUTION_NAMES,
+    COLUMNS,
     Access,
     MemberRoles,
     Report,
     SpaceAccess,
+    SpaceInfo,
     build_report,
 )
-from .common import add_config_arguments, fail, load_renderable
+from ..core.versions import KibanaTarget
+from .common import UsageError, add_config_arguments, config_path, load_renderable, project_root
 
 EPILOG = """\
 What a cell says: all, read, none, or customised (minimal privileges plus chosen sub-features,
-spelled out: "all except delete cases", "read plus add comments, reopen cases"). A space's row
-counts what the role grants in that space and in all spaces (*). Base privileges and raw kibana
-entries count, not only the shorthands. Security alerts note "no alert index privileges" when
-the role cannot read the space's .alerts-security.alerts-<space> index.
+spelled out: "all except delete cases and comments", "read plus re-open closed cases"). A
+space's rows hold every role that grants anything there, directly or in all spaces (*), with
+what it grants in that space and in all spaces together. Base privileges and raw kibana entries
+count, not only the shorthands. Security alerts note "no alert index privileges" when the role
+cannot read the space's .alerts-security.alerts-<space> index. "Other privileges" lists the
+rest in words: Kibana features (Discover: read) and Elasticsearch privileges. The report says
+what all and read include in the Kibana release it is rendered for, and what each member's
+Cloud roles give inside deployments and projects (stack role, predefined or custom role).
 
-CSV layout: two blocks separated by one empty line, each with its header row.
-  1. one row per (role, space): role, space, description, then for each of cases_observability,
-     cases_security, cases_stack, connectors, alerts_observability, alerts_security,
-     alerts_stack a level column (all | read | customised | none) and a <column>_detail column
-     (the sub-features in words and notes). space is * for all spaces, empty for a role without
-     Kibana privileges.
-  2. one row per member: member, protected (true | false), organization, deployments, projects;
-     several roles in one cell are separated by "; ".
+CSV: one table, one header, a row per (role, space), per member role assignment and per space;
+the section column (role | member | space) says which columns apply, the others are empty.
+  role rows: space (* = all spaces; empty = no Kibana privileges), role, description,
+    all_spaces (only | also: the row's access comes only, or also, from the role's * entry),
+    then for cases_observability, cases_security, cases_stack, connectors,
+    alerts_observability, alerts_security, alerts_stack a level column (all | read |
+    customised | none) and a <column>_detail column, then other_privileges ("; "-separated).
+  member rows: member, protected (true | false), cloud_role, scope (organization | deployment
+    | project), project_type, target (all, or the organization, deployment or project id),
+    application_roles ("; "-separated; empty: none given), inside (what it gives in Elasticsearch
+    and Kibana).
+  space rows: space, space_name, description, solution, disabled_features ("; "-separated),
+    declared (true: under elastic-access:spaces; false: only named by roles), roles (how many
+    roles grant there).
 """
-
-Column = tuple[str, str, Callable[[SpaceAccess], Access]]
-
-
-def _cases(solution: Solution) -> Column:
-    return f"cases_{solution}", f"Cases: {SOLUTION_NAMES[solution]}", lambda r: r.cases[solution]
-
-
-def _alerts(solution: Solution) -> Column:
-    return f"alerts_{solution}", f"Alerts: {SOLUTION_NAMES[solution]}", lambda r: r.alerts[solution]
-
-
-# (key, heading, how to read the cell from a row)
-COLUMNS: list[Column] = [
-    *(_cases(s) for s in SOLUTIONS),
-    ("connectors", "Connectors", lambda r: r.connectors),
-    *(_alerts(s) for s in SOLUTIONS),
-]
-MEMBER_COLUMNS = ("Member", "Organization", "Deployments", "Projects")
 
 
 def add_parser(commands: Any) -> None:
+    """Register ``report`` and its options."""
     parser = commands.add_parser(
         "report",
-        help="who can do what with Cases, Connectors and alerts; who holds which Cloud roles",
+        help="who can do what with Cases, Connectors, alerts and the rest; who holds which "
+        "Cloud roles",
         description="Report, per role and space, the Cases access per solution, the Connectors "
-        "access and the alerts access per solution, computed from the rendered role bodies; "
-        "and per member the organization, deployment and project roles. Offline. Exit 2 when "
-        "the config cannot be rendered.",
+        "access, the alerts access per solution and every other Kibana and Elasticsearch "
+        "privilege in words, computed from the rendered role bodies; the spaces; and per "
+        "member the Cloud role assignments and what they give inside deployments and projects. "
+        "Offline. Exit 2 when the config cannot be rendered.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -77,25 +81,94 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    loaded = load_renderable(args)
-    if isinstance(loaded, int):
-        return loaded
-    config, chosen = loaded
-    text = FORMATS[args.format](build_report(config, chosen))
+    """Write the report to stdout or ``--output``; exit status 0."""
+    config, chosen = load_renderable(args)
+    result = build_report(config, chosen)
+    text = FORMATS[args.format](result, about(args, chosen))
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")
         except OSError as error:
-            return fail(f"cannot write {args.output}: {error.strerror}")
+            raise UsageError(f"cannot write {args.output}: {error.strerror}") from None
     else:
         print(text, end="")
     return 0
 
 
+# ---------------------------------------------------------------- the header
+
+
+@dataclass(frozen=True)
+class About:
+    """What the report was made from: the stack, its config file and that file's commit, the
+    Kibana it was rendered for, and when."""
+
+    stack: str
+    path: str
+    commit: str
+    target: str
+    generated: str
+
+
+def about(args: argparse.Namespace, target: KibanaTarget) -> About:
+    """The header of the report of ``args`` (``--stack`` / ``--config``) for ``target``."""
+    path = config_path(args)
+    stack = args.stack or path.name.removeprefix("Pulumi.").removesuffix(".yaml")
+    try:
+        shown = str(path.resolve().relative_to(project_root()))
+    except ValueError:
+        shown = str(path)
+    return About(stack, shown, config_commit(path), target_words(target), generated_at())
+
+
+def target_words(target: KibanaTarget) -> str:
+    """``Kibana 9.1.0 (stateful)``, ``Kibana serverless (security project)``."""
+    return str(target) if target.serverless else f"{target} (stateful)"
+
+
+def generated_at() -> str:
+    """Now, in UTC to the minute; ``SOURCE_DATE_EPOCH`` (seconds) when set, for reproducible
+    output (reproducible-builds.org)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    return when.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _git(folder: Path, *args: str) -> str | None:
+    """git's output in ``folder``; None when git is missing, fails or takes over 10 seconds."""
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=folder, capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def config_commit(path: Path) -> str:
+    """``commit 1a2b3c4 of 2026-11-30``, with ``, with uncommitted changes`` when the file
+    differs from it; ``not committed to git`` for a file git does not track; empty outside a
+    git work tree."""
+    folder, name = path.resolve().parent, path.name
+    if _git(folder, "rev-parse", "--is-inside-work-tree") != "true":
+        return ""
+    last = _git(folder, "log", "-1", "--format=%h of %cs", "--", name)
+    if not last:
+        return "not committed to git"
+    changed = _git(folder, "status", "--porcelain", "--", name)
+    return f"commit {last}, with uncommitted changes" if changed else f"commit {last}"
+
+
+# ---------------------------------------------------------------- Markdown and HTML
+
 _INTRO = (
-    "Cases, Connectors and alerts access per role and space; a space's rows include what "
-    "the role grants in all spaces (*)."
+    "A space's rows hold every role that grants anything there, directly or in all spaces (*): "
+    "what the role can do in that space, everything it is granted there and in all spaces "
+    "together. Roles that grant in all spaces also have their own section. What all and read "
+    "include in this Kibana release is at the end."
 )
+
+_VIA = {"only": "via all spaces (*)", "also": "here and in all spaces (*)"}
 
 
 def _space_title(space: str) -> str:
@@ -106,152 +179,200 @@ def _space_title(space: str) -> str:
     return f"Space {space}"
 
 
-def _member_cells(member: MemberRoles) -> list[str]:
-    name = f"{member.email} (protected)" if member.protected else member.email
-    return [name, *("; ".join(cells) or "none" for cells in _scopes(member))]
+def _hidden(space: SpaceInfo) -> str:
+    """A space's hidden features, or that its solution decides them (Kibana derives them)."""
+    if space.disabled_features:
+        return ", ".join(space.disabled_features)
+    if space.solution in ("es", "oblt", "security"):
+        return f"those solution {space.solution} hides"
+    return ""
 
 
-def _scopes(member: MemberRoles) -> tuple[tuple[str, ...], ...]:
-    return (member.organization, member.deployments, member.projects)
+def _member_name(member: MemberRoles) -> str:
+    return f"{member.email} (protected)" if member.protected else member.email
 
-
-# ---------------------------------------------------------------- Markdown
-
-
-def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
-def _md_row(cells: list[str]) -> str:
-    return "| " + " | ".join(_md(c) for c in cells) + " |"
-
-
-def to_markdown(result: Report) -> str:
-    """Markdown: one table per space, then the members table."""
-    lines = [
-        "# elastic-access report",
-        "",
-        f"Target: {result.target}. {_INTRO}",
-    ]
-    for space in result.spaces:
-        lines += ["", f"## {_md(_space_title(space))}", ""]
-        lines.append(_md_row(["Role", *(heading for _, heading, _ in COLUMNS)]))
-        lines.append("|" + "---|" * (len(COLUMNS) + 1))
-        for row in result.rows_in(space):
-            lines.append(_md_row([row.role, *(cell(row).describe() for _, _, cell in COLUMNS)]))
-    lines += ["", "## Members", ""]
-    if result.members:
-        lines.append(_md_row(list(MEMBER_COLUMNS)))
-        lines.append("|" + "---|" * len(MEMBER_COLUMNS))
-        lines += [_md_row(_member_cells(m)) for m in result.members]
-    else:
-        lines.append("No members are declared.")
-    return "\n".join(lines) + "\n"
-
-
-# ---------------------------------------------------------------- HTML
 
 _CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem;
-       color: #1f2328; background: #ffffff; }
-h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
-table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
-th, td { border: 1px solid #d0d7de; padding: 0.35rem 0.6rem; text-align: left;
-         vertical-align: top; font-size: 0.9rem; }
-th { background: #f6f8fa; }
-th[scope="row"] { white-space: nowrap; }
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.5rem 2rem;
+       color: #1f2328; background: #ffffff; font-size: 14px; }
+h1 { font-size: 1.6em; margin: 0 0 0.4em; } h2 { font-size: 1.2em; margin: 1.6em 0 0.4em; }
+.about { display: grid; grid-template-columns: max-content auto; gap: 0.1em 1em; margin: 0; }
+.about dt { font-weight: 600; } .about dd { margin: 0; }
+table { border-collapse: collapse; margin: 0.4em 0 0.8em; width: 100%; table-layout: fixed; }
+th, td { border: 1px solid #d0d7de; padding: 0.3em 0.45em; text-align: left;
+         vertical-align: top; font-size: 0.88em; overflow-wrap: break-word; }
+thead th { background: #f6f8fa; }
+thead tr + tr th { font-size: 0.8em; }
+tbody th { font-weight: normal; }
+th.group { text-align: center; }
+.role { display: block; font-weight: 700; }
 .all { background: #d1f0d9; } .read { background: #dbeafe; }
 .customised { background: #fff1c2; } .none { color: #8c959f; }
-.detail, .note { display: block; font-size: 0.8rem; color: #57606a; }
-.legend span { padding: 0.1rem 0.5rem; margin-right: 0.4rem; border: 1px solid #d0d7de; }
+.detail, .note, .description, .via { display: block; font-size: 0.92em; color: #57606a; }
+.via { font-style: italic; }
+.other span { display: block; }
+.legend span { padding: 0.1em 0.5em; margin-right: 0.4em; border: 1px solid #d0d7de; }
+col.role-col { width: 13%; } col.cell-col { width: 9.5%; } col.other-col { width: 20.5%; }
+@media print {
+  @page { size: A4 landscape; margin: 10mm; }
+  body { margin: 0; font-size: 7.5pt; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  h2 { break-after: avoid; }
+  tr { break-inside: avoid; }
+  thead { display: table-header-group; }
+}
 """
 
 
-def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+def _md(text: str) -> str:
+    """A Markdown table cell: backslashes and pipes escaped, on one line."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def _html_cell(access: Access) -> str:
-    parts = [f"<strong>{_esc(access.level)}</strong>"]
-    if access.level == "customised":
-        parts.append(f'<span class="detail">{_esc(access.detail())}</span>')
-    if access.note:
-        parts.append(f'<span class="note">{_esc(access.note)}</span>')
-    return f'<td class="{access.level}">{"".join(parts)}</td>'
+def _html(value: Any) -> Markup:
+    """The stdlib's HTML escaping (``&quot;``, ``&#x27;``), which the page always had."""
+    return value if isinstance(value, Markup) else Markup(html.escape(str(value), quote=True))
 
 
-def to_html(result: Report) -> str:
-    """One self-contained page (inline CSS, no scripts, no external resources)."""
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        "<title>elastic-access report</title>",
-        f"<style>{_CSS}</style></head><body>",
-        "<h1>elastic-access report</h1>",
-        f"<p>Target: {_esc(str(result.target))}. {_esc(_INTRO)}</p>",
-        '<p class="legend"><span class="all">all</span><span class="read">read</span>'
-        '<span class="customised">customised (sub-features chosen)</span>'
-        '<span class="none">none</span></p>',
-    ]
-    for space in result.spaces:
-        out.append(f"<h2>{_esc(_space_title(space))}</h2>")
-        out.append("<table><thead><tr><th>Role</th>")
-        out += [f"<th>{_esc(heading)}</th>" for _, heading, _ in COLUMNS]
-        out.append("</tr></thead><tbody>")
-        for row in result.rows_in(space):
-            title = f' title="{_esc(row.description)}"' if row.description else ""
-            out.append(f'<tr><th scope="row"{title}>{_esc(row.role)}</th>')
-            out += [_html_cell(cell(row)) for _, _, cell in COLUMNS]
-            out.append("</tr>")
-        out.append("</tbody></table>")
-    out.append("<h2>Members</h2>")
-    if result.members:
-        out.append("<table><thead><tr>")
-        out += [f"<th>{_esc(c)}</th>" for c in MEMBER_COLUMNS]
-        out.append("</tr></thead><tbody>")
-        for member in result.members:
-            cells = _member_cells(member)
-            out.append(f'<tr><th scope="row">{_esc(cells[0])}</th>')
-            for scope in _scopes(member):
-                out.append(f"<td>{'<br>'.join(_esc(c) for c in scope) or 'none'}</td>")
-            out.append("</tr>")
-        out.append("</tbody></table>")
-    else:
-        out.append("<p>No members are declared.</p>")
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"
+@cache
+def _templates(kind: str) -> Environment:
+    """HTML is autoescaped (by ``_html``, before Jinja2's own escaping would apply); Markdown
+    cells go through the ``md`` filter."""
+    environment = Environment(
+        loader=PackageLoader("components.cli"),
+        autoescape=kind == "html",
+        finalize=_html if kind == "html" else None,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=StrictUndefined,
+    )
+    environment.filters["md"] = _md
+    return environment
+
+
+def _md_role(row: SpaceAccess) -> str:
+    return f"{row.role} ({_VIA[row.all_spaces]})" if row.all_spaces else row.role
+
+
+def _page(kind: str, result: Report, header: About) -> str:
+    return (
+        _templates(kind)
+        .get_template(f"report.{kind}.j2")
+        .render(
+            report=result,
+            about=header,
+            intro=_INTRO,
+            css=Markup(_CSS),
+            columns=COLUMNS,
+            headings=[c.heading for c in COLUMNS],
+            cells=lambda row: [c.cell(row).describe() for c in COLUMNS],
+            md_role=_md_role,
+            via=_VIA,
+            member_name=_member_name,
+            hidden=_hidden,
+            space_title=_space_title,
+        )
+    )
+
+
+def to_markdown(result: Report, header: About) -> str:
+    """Markdown: the header, what the levels mean, the spaces, one table per space, then the
+    members."""
+    return _page("md", result, header)
+
+
+def to_html(result: Report, header: About) -> str:
+    """One self-contained page (inline CSS with a print stylesheet, no scripts, no external
+    resources)."""
+    return _page("html", result, header)
 
 
 # ---------------------------------------------------------------- CSV
+
+ROLE_FIELDS = [
+    "role",
+    "description",
+    "all_spaces",
+    *(f for c in COLUMNS for f in (c.key, f"{c.key}_detail")),
+    "other_privileges",
+]
+MEMBER_FIELDS = [
+    "member",
+    "protected",
+    "cloud_role",
+    "scope",
+    "project_type",
+    "target",
+    "application_roles",
+    "inside",
+]
+SPACE_FIELDS = ["space_name", "solution", "disabled_features", "declared", "roles"]
+CSV_FIELDS = list(dict.fromkeys(["section", "space", *ROLE_FIELDS, *MEMBER_FIELDS, *SPACE_FIELDS]))
 
 
 def _csv_detail(access: Access) -> str:
     return "; ".join(part for part in (access.detail(), access.note) if part)
 
 
-def to_csv(result: Report) -> str:
-    """Two CSV blocks (roles by space, then members), as the command's --help describes."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    header = ["role", "space", "description"]
-    for key, _, _ in COLUMNS:
-        header += [key, f"{key}_detail"]
-    writer.writerow(header)
-    for row in result.rows:
-        cells = [row.role, row.space, row.description]
-        for _, _, cell in COLUMNS:
-            access = cell(row)
-            cells += [access.level, _csv_detail(access)]
-        writer.writerow(cells)
-    buffer.write("\n")
-    writer.writerow(["member", "protected", "organization", "deployments", "projects"])
+def _csv_rows(result: Report) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    for row in (row for space in result.sections() for row in result.rows_in(space)):
+        cells = {
+            "section": "role",
+            "space": row.space,
+            "role": row.role,
+            "description": row.description,
+            "all_spaces": row.all_spaces,
+            "other_privileges": "; ".join(row.other),
+        }
+        for column in COLUMNS:
+            access = column.cell(row)
+            cells[column.key], cells[f"{column.key}_detail"] = access.level, _csv_detail(access)
+        rows.append(cells)
     for member in result.members:
-        scopes = ["; ".join(s) for s in _scopes(member)]
-        writer.writerow([member.email, str(member.protected).lower(), *scopes])
+        for grant in member.grants:
+            apps = grant.application_roles
+            rows.append(
+                {
+                    "section": "member",
+                    "member": member.email,
+                    "protected": str(member.protected).lower(),
+                    "cloud_role": grant.role,
+                    "scope": grant.scope,
+                    "project_type": grant.project_type,
+                    "target": grant.target,
+                    "application_roles": "" if apps is None else "; ".join(apps),
+                    "inside": grant.inside,
+                }
+            )
+    for space in result.spaces:
+        rows.append(
+            {
+                "section": "space",
+                "space": space.id,
+                "space_name": space.name,
+                "description": space.description,
+                "solution": space.solution,
+                "disabled_features": "; ".join(space.disabled_features),
+                "declared": str(space.declared).lower(),
+                "roles": str(space.roles),
+            }
+        )
+    return rows
+
+
+def to_csv(result: Report, header: About) -> str:
+    """One CSV table (``CSV_FIELDS``): role, member and space rows told apart by ``section``,
+    as the command's --help describes. ``header`` is not part of it (a table has no title)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, CSV_FIELDS, restval="", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(_csv_rows(result))
     return buffer.getvalue()
 
 
-FORMATS: dict[str, Callable[[Report], str]] = {
+FORMATS: dict[str, Callable[[Report, About], str]] = {
     "md": to_markdown,
     "html": to_html,
     "csv": to_csv,

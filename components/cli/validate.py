@@ -3,33 +3,35 @@
 from __future__ import annotations
 
 import argparse
-import os
-from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from ..clients import ApiError
-from ..core.config import StackConfig
-from ..core.live_check import Privileges, live_problems, missing_spaces, target_mismatch
+from ..core.es_privileges import Names
 from ..core.problems import Problem, errors
-from ..core.shorthand import render
-from ..core.stack import validate_stack
+from ..core.roles.expand import render
+from ..core.roles.privileges import live_problems
+from ..core.roles.validation import missing_spaces
+from ..core.stack import StackConfig, validate_stack
 from ..core.versions import KibanaTarget
-from .common import UsageError, add_config_arguments, fail, load_targeted, report
-from .import_roles import kibana_client, live_target
+from ..live.cache import together
+from .common import UsageError, add_config_arguments, connect_kibana, load_targeted, report
 
 PROBLEMS = 1
 
 
 def add_parser(commands: Any) -> None:
+    """Register ``validate`` and its options."""
     parser = commands.add_parser(
         "validate",
         help="check the config against the feature and role catalogs",
         description="Check the config offline against the feature catalog of the target Kibana "
         "and the Cloud role catalog. With --live, also check every feature and privilege id "
-        "against the target's GET /api/security/privileges (the Kibana URL from kibana.url or "
-        "env KIBANA_ENDPOINT; credentials from env KIBANA_API_KEY, or KIBANA_USERNAME and "
-        "KIBANA_PASSWORD). Exit 1 when the config has problems, 2 when Kibana cannot be "
-        "reached or refuses the credentials.",
+        "against the target's GET /api/security/privileges, and Elasticsearch privilege names "
+        "against its GET /internal/security/esPrivileges/builtin (the Kibana URL from "
+        "kibana.url or env KIBANA_ENDPOINT; credentials from env KIBANA_API_KEY, or "
+        "KIBANA_USERNAME and KIBANA_PASSWORD). Exit 1 when the config has problems, 2 when "
+        "Kibana cannot be reached or refuses the credentials.",
     )
     add_config_arguments(parser)
     parser.add_argument(
@@ -41,19 +43,19 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    loaded = load_targeted(args, invalid=PROBLEMS)
-    if isinstance(loaded, int):
-        return loaded
-    config, chosen = loaded
-    live: list[Problem] = []
+    """Print every problem (and ``ok: ...`` when there is no error); exit status 0, or 1 when the
+    config has errors."""
+    config, chosen = load_targeted(args, invalid=PROBLEMS)
     if getattr(args, "live", False):
         try:
-            chosen, live = check_live(config, args.kibana_version, args.flavor)
-        except UsageError as error:
-            return fail(str(error))
+            chosen, live, es_names = check_live(config, args.kibana_version, args.flavor)
         except ApiError as error:
-            return fail(f"--live: {error}")
-    problems = sorted(validate_stack(config, chosen) + live)
+            raise UsageError(f"--live: {error}") from None
+        # The live lists decide what the offline catalogs only guess (issue 11 §3, §5).
+        offline = validate_stack(config, chosen, es_names=es_names, live_features=True)
+        problems = sorted(offline + live)
+    else:
+        problems = validate_stack(config, chosen)
     report(problems)
     if errors(problems):
         return PROBLEMS
@@ -64,40 +66,19 @@ def run(args: argparse.Namespace) -> int:
 
 def check_live(
     config: StackConfig, version: str | None = None, flavor: str | None = None
-) -> tuple[KibanaTarget, list[Problem]]:
-    """The live target and the problems its status and privileges APIs reveal."""
-    url = config.kibana.url or os.environ.get("KIBANA_ENDPOINT")
-    if not url:
-        raise UsageError("--live needs a Kibana URL: set kibana.url or env KIBANA_ENDPOINT")
-    client = kibana_client(url, ca_cert=config.kibana.ca_cert, insecure=config.kibana.insecure)
-    with client:
-        chosen = live_target(client, version, flavor)
-        problems = _setting_problems(config, chosen, url) if version is None else []
-        privileges = client.privileges()
-        unlicensed = _once(lambda: client.privileges(respect_license_level=False))
-        existing = {str(space.get("id")) for space in client.spaces()}
+) -> tuple[KibanaTarget, list[Problem], Names | None]:
+    """The live target, the problems its status, privileges and spaces APIs reveal, and its
+    Elasticsearch privilege names (None where Kibana does not list them)."""
+    with connect_kibana(config.kibana, url_from="kibana.url") as live:
+        chosen = live.target(version, flavor)
+        mismatch = live.mismatch(chosen) if version is None else None
+        problems = [mismatch] if mismatch is not None else []
+        privileges, existing, _ = together(
+            live.privileges, live.space_ids, live.builtin_es_privileges
+        )
+        unlicensed = partial(live.privileges, respect_license_level=False)
         for name, role in sorted(config.roles.items()):
             problems += live_problems(name, role, chosen, privileges, unlicensed)
             problems += missing_spaces(name, render(role, chosen), existing)
-    return chosen, problems
-
-
-def _setting_problems(config: StackConfig, live: KibanaTarget, url: str) -> list[Problem]:
-    """kibana.version / kibana.flavor naming another Kibana than the live one."""
-    found = target_mismatch(config.kibana, live)
-    if found is None:
-        return []
-    verb = "is" if found.field == "kibana.flavor" else "runs"
-    return [Problem(found.field, f"is {found.configured} but {url} {verb} {found.live}")]
-
-
-def _once(fetch: Callable[[], Privileges]) -> Callable[[], Privileges]:
-    """``fetch`` called at most once, whatever the number of roles asking."""
-    cache: list[Privileges] = []
-
-    def cached() -> Privileges:
-        if not cache:
-            cache.append(fetch())
-        return cache[0]
-
-    return cached
+        es_names = live.es_names(chosen)
+    return chosen, problems, es_names

@@ -1,7 +1,10 @@
 """The Elastic Cloud organization API calls elastic-access makes (under ``/api/v1``).
 
-Bodies go out and come back as the API shapes them (dicts); computing which role assignments
-to add or remove is the core's job.
+Bodies go out and come back as the API shapes them (dicts), each answer checked against its
+model in ``components.clients.answers`` first (``UnexpectedResponse`` naming the field when it
+does not fit); computing which role assignments to add or remove is the core's job. Every call
+raises the ``components.clients.errors`` family; the deadline and size limit of an answer are
+those of ``components.clients.http``. Invitation tokens are masked in messages and logs.
 """
 
 from __future__ import annotations
@@ -10,13 +13,17 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from components.clients.answers import Invitations, Members, Organization, WriteAnswer
 from components.clients.connection import CloudConnection, RetryPolicy
 from components.clients.errors import ApiError, Forbidden, NotFound, Unauthorized
 from components.clients.http import JsonHttpClient, ServiceClient
+from components.clients.redaction import masked
 
 __all__ = ["CloudClient"]
 
 _API = "/api/v1"
+# Invitation tokens are credentials of their own: hidden wherever a path is shown.
+_TOKENS = masked(r"(/invitations/)[^/?#\s\"'<>]+", r"\1<invitation tokens>")
 
 _HINTS: dict[type[ApiError], str] = {
     Unauthorized: (
@@ -40,23 +47,33 @@ class CloudClient(ServiceClient):
 
     def __init__(self, connection: CloudConnection, retry: RetryPolicy | None = None) -> None:
         super().__init__(
-            JsonHttpClient(connection, service="Elastic Cloud", retry=retry, hints=_HINTS)
+            JsonHttpClient(
+                connection, service="Elastic Cloud", retry=retry, hints=_HINTS, masks=[_TOKENS]
+            )
         )
         # Accept an endpoint given with or without the /api/v1 suffix.
         self._api = "" if urlsplit(connection.url).path.rstrip("/").endswith(_API) else _API
 
     def organization(self, org_id: str) -> dict[str, Any]:
-        """``GET /organizations/{id}``: ``{id, name, ...}``."""
-        return self._http.call("GET", self._org(org_id)).object()
+        """``GET /organizations/{id}``: ``{id, name, ...}`` (``answers.Organization``)."""
+        organization: dict[str, Any] = self._http.call("GET", self._org(org_id)).checked(
+            Organization
+        )
+        return organization
 
     def list_members(self, org_id: str) -> list[dict[str, Any]]:
-        """Every member, each ``{user_id, email, name, member_since, role_assignments, ...}``."""
-        return self._http.call("GET", f"{self._org(org_id)}/members").objects("members")
+        """Every member, each ``{user_id, email, name, member_since, role_assignments, ...}``
+        (``answers.Member``)."""
+        answer = self._http.call("GET", f"{self._org(org_id)}/members").checked(Members)
+        members: list[dict[str, Any]] = answer["members"]
+        return members
 
     def list_invitations(self, org_id: str) -> list[dict[str, Any]]:
         """Every pending or expired invitation, each ``{token, email, expired, expires_at,
-        role_assignments, ...}``."""
-        return self._http.call("GET", f"{self._org(org_id)}/invitations").objects("invitations")
+        role_assignments, ...}`` (``answers.Invitation``)."""
+        answer = self._http.call("GET", f"{self._org(org_id)}/invitations").checked(Invitations)
+        invitations: list[dict[str, Any]] = answer["invitations"]
+        return invitations
 
     def create_invitation(
         self,
@@ -75,27 +92,36 @@ class CloudClient(ServiceClient):
             "role_assignments": dict(role_assignments),
         }
         path = f"{self._org(org_id)}/invitations"
-        return self._http.call("POST", path, body=body, idempotent=False).objects("invitations")
+        answer = self._http.call("POST", path, body=body, idempotent=False).checked(Invitations)
+        created: list[dict[str, Any]] = answer["invitations"]
+        return created
 
     def delete_invitations(self, org_id: str, tokens: Sequence[str]) -> None:
-        """Delete invitations by token. The tokens are masked in errors and logs."""
+        """Delete invitations by token (done on a 2xx without an error body). The tokens are
+        masked in errors and logs."""
         path = f"{self._org(org_id)}/invitations/"
-        masked = f"{path}<{len(tokens)} invitation token{'s' if len(tokens) != 1 else ''}>"
-        self._http.call("DELETE", path + _csv(tokens, "invitation token"), display_path=masked)
+        shown = f"{path}<{len(tokens)} invitation token{'s' if len(tokens) != 1 else ''}>"
+        self._http.call(
+            "DELETE", path + _csv(tokens, "invitation token"), display_path=shown
+        ).checked(WriteAnswer)
 
     def delete_members(self, org_id: str, user_ids: Sequence[str]) -> None:
-        """Remove members from the organization by user id."""
-        self._http.call("DELETE", f"{self._org(org_id)}/members/{_csv(user_ids, 'user id')}")
+        """Remove members from the organization by user id (done on a 2xx without an error
+        body)."""
+        path = f"{self._org(org_id)}/members/{_csv(user_ids, 'user id')}"
+        self._http.call("DELETE", path).checked(WriteAnswer)
 
     def add_role_assignments(self, user_id: str, body: Mapping[str, Any]) -> None:
         """``POST /users/{user_id}/role_assignments``: add (merge) a ``RoleAssignments`` body.
         Adding an atom that is already held changes nothing, so the call is retried."""
-        self._http.call("POST", self._assignments(user_id), body=dict(body), idempotent=True)
+        self._http.call(
+            "POST", self._assignments(user_id), body=dict(body), idempotent=True
+        ).checked(WriteAnswer)
 
     def remove_role_assignments(self, user_id: str, body: Mapping[str, Any]) -> None:
         """``DELETE /users/{user_id}/role_assignments`` with a ``RoleAssignments`` body: remove
         exactly those atoms (a 403 ``UnauthorizedRoleAssignments`` refuses the whole body)."""
-        self._http.call("DELETE", self._assignments(user_id), body=dict(body))
+        self._http.call("DELETE", self._assignments(user_id), body=dict(body)).checked(WriteAnswer)
 
     def _org(self, org_id: str) -> str:
         return f"{self._api}/organizations/{_segment(org_id, 'organization id')}"

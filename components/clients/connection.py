@@ -1,18 +1,17 @@
 """Where a client connects, how it authenticates, and how long it keeps trying.
 
 The connection objects hold credentials, so they never show them: ``repr()`` and ``str()`` say
-which kind of credential is set, never its value. They are built by the providers' ``configure()``
-(from stack config or environment) and by the CLI (``from_env``); they are not meant to be stored
-in Pulumi state.
+which kind of credential is set, never its value. They are built by ``components.live.settings``
+(from stack config, command line or environment); they are not meant to be stored in Pulumi
+state.
 """
 
 from __future__ import annotations
 
 import base64
-import os
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -23,6 +22,7 @@ __all__ = [
     "Connection",
     "KibanaConnection",
     "RetryPolicy",
+    "credential_problem",
 ]
 
 DEFAULT_CLOUD_URL = "https://api.elastic-cloud.com"
@@ -32,19 +32,29 @@ class Connection(Protocol):
     """What the HTTP layer needs from a connection (both connection classes provide it)."""
 
     @property
-    def url(self) -> str: ...
+    def url(self) -> str:
+        """The service's base URL (``https://host:port`` and any base path)."""
+        ...
 
     @property
-    def ca_cert(self) -> str | None: ...
+    def ca_cert(self) -> str | None:
+        """The path of a PEM bundle that signs the server certificate, or None."""
+        ...
 
     @property
-    def insecure(self) -> bool: ...
+    def insecure(self) -> bool:
+        """True to skip TLS verification (throwaway test servers only)."""
+        ...
 
     @property
-    def connect_timeout(self) -> float: ...
+    def connect_timeout(self) -> float:
+        """Seconds to wait for a connection."""
+        ...
 
     @property
-    def read_timeout(self) -> float: ...
+    def read_timeout(self) -> float:
+        """Seconds to wait for each read of the answer."""
+        ...
 
     def authorization(self) -> str | None:
         """The ``Authorization`` header value, or None to send none."""
@@ -60,7 +70,8 @@ class KibanaConnection:
     """A Kibana endpoint: API key or username/password, TLS settings and timeouts (seconds).
 
     ``ca_cert`` is the path of a PEM bundle that signs the server certificate; TLS is always
-    verified unless ``insecure`` is true.
+    verified unless ``insecure`` is true. ``ValueError`` for an unusable URL or credential (a
+    newline in a key: ``credential_problem``), never quoting a credential.
     """
 
     url: str
@@ -74,6 +85,9 @@ class KibanaConnection:
 
     def __post_init__(self) -> None:
         _check_endpoint("Kibana", self.url, self.connect_timeout, self.read_timeout)
+        _check_credential("Kibana API key", self.api_key, "api_key")
+        _check_credential("Kibana username", self.username, "username")
+        _check_credential("Kibana password", self.password, "password")
         if self.api_key is not None and (self.username is not None or self.password is not None):
             raise ValueError(
                 "Kibana connection: give either an API key or a username and password, not both"
@@ -110,28 +124,11 @@ class KibanaConnection:
             found += [self.password, _basic_token(self.username, self.password)]
         return tuple(found)
 
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> KibanaConnection:
-        """Build from ``KIBANA_ENDPOINT`` and ``KIBANA_API_KEY`` or ``KIBANA_USERNAME`` /
-        ``KIBANA_PASSWORD`` (the API key wins when both are set). TLS settings and timeouts keep
-        their defaults."""
-        env = _environ(environ)
-        url = env.get("KIBANA_ENDPOINT")
-        if not url:
-            raise ValueError("set KIBANA_ENDPOINT to the Kibana URL, e.g. https://kibana:5601")
-        api_key = env.get("KIBANA_API_KEY") or None
-        if api_key is not None:
-            return cls(url=url, api_key=api_key)
-        return cls(
-            url=url,
-            username=env.get("KIBANA_USERNAME") or None,
-            password=env.get("KIBANA_PASSWORD") or None,
-        )
-
 
 @dataclass(frozen=True)
 class CloudConnection:
-    """The Elastic Cloud API (``/api/v1`` is added by the client): API key, TLS and timeouts."""
+    """The Elastic Cloud API (``/api/v1`` is added by the client): API key, TLS and timeouts.
+    ``ValueError`` as for ``KibanaConnection``."""
 
     url: str = DEFAULT_CLOUD_URL
     api_key: str | None = field(default=None, repr=False)
@@ -142,6 +139,7 @@ class CloudConnection:
 
     def __post_init__(self) -> None:
         _check_endpoint("Elastic Cloud", self.url, self.connect_timeout, self.read_timeout)
+        _check_credential("Elastic Cloud API key", self.api_key, "api_key")
 
     def __repr__(self) -> str:
         auth = "api_key" if self.api_key is not None else "none"
@@ -159,24 +157,17 @@ class CloudConnection:
         """The API key (and what it encodes)."""
         return () if self.api_key is None else tuple(_api_key_secrets(self.api_key))
 
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> CloudConnection:
-        """Build from ``EC_ENDPOINT`` (default the public Elastic Cloud API) and ``EC_API_KEY``."""
-        env = _environ(environ)
-        return cls(
-            url=env.get("EC_ENDPOINT") or DEFAULT_CLOUD_URL,
-            api_key=env.get("EC_API_KEY") or None,
-        )
-
 
 @dataclass(frozen=True)
 class RetryPolicy:
     """How long a client keeps trying one call.
 
     A call is tried at most ``max_attempts`` times and never sleeps past ``max_total_seconds``
-    since its first attempt. The wait before retry n (n = 1, 2, ...) is ``Retry-After`` when the
-    server sends one (capped at ``max_retry_after``), otherwise "full jitter" backoff: a uniform
-    random value in ``[0, min(max_delay, base_delay * 2 ** (n - 1))]``. ``sleep``, ``clock``
+    since its first attempt; ``max_total_seconds`` is also the call's deadline: an answer still
+    arriving then is cut off (``DeadlineExceeded``; ``components.clients.http``). The wait
+    before retry n (n = 1, 2, ...) is ``Retry-After`` when the server sends one (capped at
+    ``max_retry_after``), otherwise "full jitter" backoff: a uniform random value in
+    ``[0, min(max_delay, base_delay * 2 ** (n - 1))]``. ``sleep``, ``clock``
     (monotonic seconds) and ``jitter`` (a value in [0, 1]) are injectable for tests.
     """
 
@@ -201,7 +192,39 @@ class RetryPolicy:
         return ceiling * min(1.0, max(0.0, self.jitter()))
 
 
+def credential_problem(value: str, kind: str) -> str | None:
+    """What makes ``value`` unusable as a credential of ``kind`` (``api_key``, ``username`` or
+    ``password``), in words that never quote it; None when it is usable.
+
+    An API key travels as is in the ``Authorization`` header: only visible ASCII is allowed (a
+    newline there made requests raise ``Invalid header value`` quoting the key, issue 10
+    section 4). A username or password is base64-encoded, so spaces inside and non-ASCII
+    letters are fine; control characters and surrounding whitespace are refused (a newline left
+    by ``$(cat file)`` or a copy-paste), and so is ``:`` in a username (Basic auth, RFC 7617).
+    """
+    where = "ends" if value[-1:].isspace() else "starts" if value[:1].isspace() else ""
+    if where:
+        return f"{where} with whitespace (a newline or a space left from copying it?)"
+    if any(not char.isprintable() for char in value):
+        return "contains a control character (such as a newline or a tab)"
+    if kind == "api_key" and any(char.isspace() or not char.isascii() for char in value):
+        return "contains a space or a character that is not ASCII; an API key has neither"
+    if kind == "username" and ":" in value:
+        return "contains ':', which HTTP basic authentication cannot carry in a username"
+    return None
+
+
+def _check_credential(name: str, value: str | None, kind: str) -> None:
+    problem = None if value is None else credential_problem(value, kind)
+    if problem is not None:
+        raise ValueError(f"the {name} {problem}")
+
+
 def _check_endpoint(service: str, url: str, connect_timeout: float, read_timeout: float) -> None:
+    if any(char.isspace() or not char.isprintable() for char in url):
+        raise ValueError(
+            f"{service} url contains whitespace or a control character (a newline at its end?)"
+        )
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{service} url must be an http(s) URL such as https://host:port")
@@ -230,7 +253,3 @@ def _api_key_secrets(api_key: str) -> list[str]:
     if decoded.count(":") == 1 and decoded.isprintable():
         found += [decoded, decoded.split(":", 1)[1]]
     return found
-
-
-def _environ(environ: Mapping[str, str] | None) -> Mapping[str, str]:
-    return os.environ if environ is None else environ

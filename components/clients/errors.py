@@ -12,8 +12,14 @@ Every failed call raises one ``ApiError``; catch the subclass you can act on::
     ├── Conflict                    409: e.g. ``PUT ?createOnly=true`` on an existing role
     ├── RateLimited                 429
     ├── ServerError                 500-599
+    ├── Redirected                  300-399: never followed (a write counts only on a 2xx from
+    │                               the host it was sent to); ``location`` is where it pointed
     ├── ConnectionFailed            no response: refused, DNS, TLS, timeout, connection dropped
-    └── UnexpectedResponse          a success whose body is not the JSON the call expects
+    │   └── DeadlineExceeded        no complete answer within the call's deadline (seconds)
+    └── UnexpectedResponse          a success whose body is not the JSON the call expects: not
+        │                           JSON, an error body under a 2xx, or a wrong shape (the field
+        │                           is named)
+        └── AnswerTooLarge          an answer over the size limit (bytes), not read further
 
 Attributes (on every error): ``service`` ("Kibana" or "Elastic Cloud"), ``method``, ``path``
 (the URL path without query string, with invitation tokens masked), ``status`` (HTTP status or
@@ -23,8 +29,9 @@ server's message), ``retry_after`` (seconds the server asked to wait, if it said
 ``ConnectionFailed.host`` is the host that could not be reached.
 
 ``str(error)`` says what failed and what to do about it. It never contains a credential: the
-HTTP layer removes every known credential value from server text before it gets here, and no
-header is ever quoted.
+HTTP layer removes every credential, in every encoding a server might echo it in, from every
+text it puts in an error (detail, code, ``Location``; ``components.clients.redaction``), and no
+request header is ever quoted.
 
 Any other status of 400 and above raises ``ApiError`` itself. ``STATUS_ERRORS`` is the one table
 from status to class; ``CODE_ERRORS`` refines it by Elastic Cloud error code.
@@ -34,18 +41,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from http import HTTPStatus
-from typing import ClassVar
+from typing import Any, ClassVar
 
 __all__ = [
     "CODE_ERRORS",
     "STATUS_ERRORS",
+    "AnswerTooLarge",
     "ApiError",
     "Conflict",
     "ConnectionFailed",
+    "DeadlineExceeded",
     "Forbidden",
     "InvalidRequest",
     "NotFound",
     "RateLimited",
+    "Redirected",
     "ServerError",
     "Unauthorized",
     "UnauthorizedRoleAssignments",
@@ -109,10 +119,9 @@ class ApiError(Exception):
 class InvalidRequest(ApiError):
     """400 or 422: the server refused the request body or a parameter."""
 
-    default_hint = (
-        "Fix the value the server names above; `elastic-access validate --live` checks the "
-        "config against this server before anything is sent."
-    )
+    # No check is recommended here: preview already ran every check elastic-access has against
+    # this server, so the value the server names is one they could not catch (issue 11 §3).
+    default_hint = "Fix the value the server names above."
 
 
 class Unauthorized(ApiError):
@@ -171,6 +180,25 @@ class ServerError(ApiError):
     default_hint = "The server failed; retry later, and check its health and logs if it persists."
 
 
+class Redirected(ApiError):
+    """300-399: the server answered with a redirect, which is never followed. ``location`` is
+    its ``Location`` header (credentials removed), or None when it sent none."""
+
+    default_hint = (
+        "elastic-access follows no redirect, so that a write counts only when the server it was "
+        "sent to answers 2xx: set the url to the address that answers directly (scheme, host, "
+        "port and base path), not one that a proxy or login page redirects."
+    )
+
+    def __init__(self, *, location: str | None = None, **fields: Any) -> None:
+        self.location = location
+        super().__init__(**fields)
+
+    def _outcome(self) -> str:
+        where = f", redirecting to {self.location}" if self.location else " without a Location"
+        return super()._outcome() + where
+
+
 class ConnectionFailed(ApiError):
     """No HTTP response: connection refused, DNS failure, TLS failure, timeout or a dropped
     connection. ``host`` is the ``host:port`` that could not be reached."""
@@ -206,16 +234,50 @@ class ConnectionFailed(ApiError):
         )
 
 
-class UnexpectedResponse(ApiError):
-    """A success status whose body is not the JSON the call expects."""
+class DeadlineExceeded(ConnectionFailed):
+    """No complete answer within the call's deadline (``deadline`` seconds after its first
+    attempt, retries included: ``RetryPolicy.max_total_seconds``), e.g. a server that trickles
+    its answer: the connection is cut then."""
 
     default_hint = (
-        "Check that the url points at the right service (Kibana, not Elasticsearch or a login "
-        "proxy; the Elastic Cloud API, not the console)."
+        "The server is stalled or far too slow (or a proxy in between is): retry later, and "
+        "check its health; a write cut off this way may have been applied, so run "
+        "`pulumi refresh` before trying again."
+    )
+
+    def __init__(self, *, deadline: float, **fields: Any) -> None:
+        self.deadline = deadline
+        super().__init__(**fields)
+
+    def _outcome(self) -> str:
+        return (
+            f"failed: no complete answer from {self.host} within {self.deadline:g} s (the "
+            "deadline of one call, retries included)"
+        )
+
+
+class UnexpectedResponse(ApiError):
+    """A success status whose body is not the JSON the call expects: not JSON, an error body
+    under a 2xx status, or a field of the wrong shape (``detail`` names it)."""
+
+    default_hint = (
+        "Nothing was taken from this answer. Check that the url points at the right service "
+        "(Kibana, not Elasticsearch or a login proxy; the Elastic Cloud API, not the console), "
+        "and that nothing in between rewrites its answers."
+    )
+
+
+class AnswerTooLarge(UnexpectedResponse):
+    """An answer larger than the client's limit (``limit`` bytes): reading stopped there."""
+
+    default_hint = (
+        "elastic-access reads at most this much from one answer, far more than any role or "
+        "member list it expects: check that the url points at the right service."
     )
 
 
 STATUS_ERRORS: Mapping[int, type[ApiError]] = {
+    **dict.fromkeys(range(300, 400), Redirected),
     400: InvalidRequest,
     401: Unauthorized,
     403: Forbidden,

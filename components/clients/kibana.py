@@ -1,7 +1,10 @@
 """The Kibana HTTP API calls elastic-access makes: status, roles, privileges, features, spaces.
 
-Bodies go out and come back as the API shapes them (dicts); deciding what to send and
-comparing what comes back is the core's job.
+Bodies go out and come back as the API shapes them (dicts), each answer checked against its
+model in ``components.clients.answers`` first (``UnexpectedResponse`` naming the field when it
+does not fit); deciding what to send and comparing what comes back is the core's job. Every call
+raises the ``components.clients.errors`` family; the deadline and size limit of an answer are
+those of ``components.clients.http``.
 """
 
 from __future__ import annotations
@@ -11,6 +14,16 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import quote
 
+from components.clients.answers import (
+    BuiltinPrivileges,
+    Features,
+    KibanaRole,
+    KibanaRoles,
+    KibanaStatusAnswer,
+    Privileges,
+    Spaces,
+    WriteAnswer,
+)
 from components.clients.connection import KibanaConnection, RetryPolicy
 from components.clients.errors import (
     ApiError,
@@ -29,6 +42,7 @@ Flavor = Literal["stateful", "serverless"]
 # keeps their shape fixed if Kibana adds another.
 _XSRF = {"kbn-xsrf": "elastic-access"}
 _ROLE_API = {"elastic-api-version": "2023-10-31"}
+_INTERNAL = {"x-elastic-internal-origin": "Kibana"}
 
 _HINTS: dict[type[ApiError], str] = {
     Unauthorized: (
@@ -76,58 +90,83 @@ class KibanaClient(ServiceClient):
             return self._status
 
     def _fetch_status(self) -> KibanaStatus:
-        response = self._http.call("GET", "/api/status")
-        version = response.object().get("version")
-        if not isinstance(version, dict) or not isinstance(version.get("number"), str):
-            raise response.unexpected("the status body has no version.number")
+        status = self._http.call("GET", "/api/status").checked(KibanaStatusAnswer)
+        version = status["version"]
         flavor: Flavor = "serverless" if version.get("build_flavor") == "serverless" else "stateful"
         return KibanaStatus(version=version["number"], flavor=flavor)
 
     def get_role(self, name: str) -> dict[str, Any] | None:
-        """The role as Kibana returns it, or None when there is no such role (404)."""
+        """The role as Kibana returns it (``answers.KibanaRole``), or None when there is no such
+        role (404)."""
         try:
-            return self._http.call("GET", _role_path(name), headers=_ROLE_API).object()
+            response = self._http.call("GET", _role_path(name), headers=_ROLE_API)
         except NotFound:
             return None
+        role: dict[str, Any] = response.checked(KibanaRole)
+        return role
 
     def list_roles(self) -> list[dict[str, Any]]:
-        """Every role (``GET /api/security/role``), sorted by name by Kibana."""
-        return self._http.call("GET", "/api/security/role", headers=_ROLE_API).objects()
+        """Every role (``GET /api/security/role``, each an ``answers.KibanaRole``), sorted by
+        name by Kibana."""
+        response = self._http.call("GET", "/api/security/role", headers=_ROLE_API)
+        roles: list[dict[str, Any]] = response.checked(KibanaRoles, root="roles")
+        return roles
 
     def put_role(self, name: str, body: dict[str, Any], *, create_only: bool) -> None:
         """Create or fully replace a role (204). With ``create_only`` an existing role gives
         ``Conflict`` (409) instead of being replaced; note that a retried create whose first
-        attempt was applied also answers 409."""
+        attempt was applied also answers 409. Done only on a 2xx without an error body."""
         self._http.call(
             "PUT",
             _role_path(name),
             params={"createOnly": "true" if create_only else "false"},
             body=body,
             headers=_ROLE_API | _XSRF,
-        )
+        ).checked(WriteAnswer)
 
     def delete_role(self, name: str) -> bool:
-        """Delete a role: True when deleted, False when there was no such role (404)."""
+        """Delete a role: True when deleted (a 2xx without an error body), False when there was
+        no such role (404)."""
         try:
-            self._http.call("DELETE", _role_path(name), headers=_ROLE_API | _XSRF)
+            response = self._http.call("DELETE", _role_path(name), headers=_ROLE_API | _XSRF)
         except NotFound:
             return False
+        response.checked(WriteAnswer)
         return True
 
     def privileges(self, *, respect_license_level: bool = True) -> dict[str, Any]:
-        """``GET /api/security/privileges``: ``{global, space, features: {id: [privilege]},
-        reserved}``. With ``respect_license_level=False`` it also lists the sub-feature
-        privileges the current license does not grant."""
+        """``GET /api/security/privileges`` (``answers.Privileges``): ``{global, space,
+        features: {id: [privilege]}, reserved}``. With ``respect_license_level=False`` it also
+        lists the sub-feature privileges the current license does not grant."""
         params = None if respect_license_level else {"respectLicenseLevel": "false"}
-        return self._http.call("GET", "/api/security/privileges", params=params).object()
+        response = self._http.call("GET", "/api/security/privileges", params=params)
+        privileges: dict[str, Any] = response.checked(Privileges)
+        return privileges
+
+    def builtin_es_privileges(self) -> dict[str, Any]:
+        """``GET /internal/security/esPrivileges/builtin``: Elasticsearch's built-in privilege
+        names, ``{cluster, index, remote_cluster}`` (security plugin get_builtin.ts). An internal
+        route, sent with ``x-elastic-internal-origin``; serverless may refuse it (400). Shape:
+        ``answers.BuiltinPrivileges``."""
+        response = self._http.call(
+            "GET", "/internal/security/esPrivileges/builtin", headers=_INTERNAL
+        )
+        names: dict[str, Any] = response.checked(BuiltinPrivileges)
+        return names
 
     def features(self) -> list[dict[str, Any]]:
-        """``GET /api/features``: the registered, non-deprecated features."""
-        return self._http.call("GET", "/api/features").objects()
+        """``GET /api/features``: the registered, non-deprecated features (``answers.Feature``)."""
+        features: list[dict[str, Any]] = self._http.call("GET", "/api/features").checked(
+            Features, root="features"
+        )
+        return features
 
     def spaces(self) -> list[dict[str, Any]]:
-        """``GET /api/spaces/space``: every space the credential can see."""
-        return self._http.call("GET", "/api/spaces/space").objects()
+        """``GET /api/spaces/space``: every space the credential can see (``answers.Space``)."""
+        spaces: list[dict[str, Any]] = self._http.call("GET", "/api/spaces/space").checked(
+            Spaces, root="spaces"
+        )
+        return spaces
 
 
 def _role_path(name: str) -> str:

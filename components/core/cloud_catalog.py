@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .versions import PROJECT_TYPES, ProjectType
+from .versions import ProjectType
 
 Scope = Literal["organization", "deployment", "project"]
 
@@ -46,12 +46,28 @@ def viewer_role(project_type: ProjectType) -> str:
     return f"{project_type}-viewer"
 
 
-def roles_for(scope: Scope, project_type: ProjectType | None = None) -> tuple[str, ...]:
-    """The role ids valid for a scope (and project type for the project scope)."""
-    if scope == "organization":
-        return ORGANIZATION_ROLES
-    if scope == "deployment":
-        return DEPLOYMENT_ROLES
-    if project_type is None or project_type not in PROJECT_TYPES:
-        raise ValueError(f"project scope needs a project type; allowed: {', '.join(PROJECT_TYPES)}")
-    return PROJECT_ROLES[project_type]
+# The Elasticsearch / Kibana role each Cloud role signs its holder in with: deployment roles
+# and the organization owner map to the stack roles superuser, editor and viewer (DOCS-roles
+# mapping table); a project role to the predefined role of that name inside the project, with
+# underscores (the project_roles/{es,oblt,security}/roles.yml of Kibana's serverless config;
+# reference/cloud-org.md §4, which also notes threat-intel-analyst → threat_intelligence_analyst).
+_STACK_ROLES = {
+    "organization-admin": "superuser",
+    "deployment-admin": "superuser",
+    "deployment-editor": "editor",
+    "deployment-viewer": "viewer",
+    "security-threat-intel-analyst": "threat_intelligence_analyst",
+}
+
+
+def stack_role(role_id: str) -> str | None:
+    """The stack role a Cloud role id gives inside deployments or projects (``viewer``,
+    ``t2_analyst``, ``superuser``), or None for ``billing-admin`` (no stack access) and ids
+    this catalog does not know. Organization admins are superuser in every deployment and
+    project."""
+    if role_id in _STACK_ROLES:
+        return _STACK_ROLES[role_id]
+    for project_type, roles in PROJECT_ROLES.items():
+        if role_id in roles:
+            return role_id.removeprefix(f"{project_type}-").replace("-", "_")
+    return None

@@ -24,6 +24,8 @@ class Version:
 
     @classmethod
     def parse(cls, text: str) -> Version:
+        """``8.17.2``, ``v9.1`` or ``9.1.0-SNAPSHOT`` as a version; ``ValueError`` naming the text
+        otherwise."""
         match = _VERSION.match(text.strip())
         if not match:
             raise ValueError(f"{text!r} is not a Kibana version such as 8.17.2 or 9.1.0")
@@ -52,6 +54,7 @@ class KibanaTarget:
 
     @property
     def serverless(self) -> bool:
+        """Whether the target is a serverless project."""
         return self.flavor == "serverless"
 
     def __str__(self) -> str:

@@ -1,9 +1,9 @@
 """The organization member dynamic provider: one Elastic Cloud member (or invitee) per email.
 
-Inputs: ``email``, ``member`` (its config, as in ``elastic-access:members``), ``organizationId``,
-``inviteExpiresIn``, ``protected``; ``check`` adds ``assignments`` (the atoms the config grants).
-Outputs add ``status`` (``active``, ``pending`` or ``expired``), ``userId`` and ``expiresAt``,
-and hold the *live* atoms in ``assignments``. No invitation token is ever an output.
+Props: ``props.MemberProps``. ``check`` adds ``assignments`` (the atoms the config grants);
+outputs hold the *live* atoms in ``assignments``. No invitation token is ever an output. What
+may run is decided in ``core.members.decisions``. The module path and class name are saved in
+Pulumi state: do not move or rename them.
 """
 
 from __future__ import annotations
@@ -20,17 +20,18 @@ from pulumi.dynamic import (
 )
 from pydantic import ValidationError
 
-from ..clients import ApiError, ConnectionFailed
-from ..core.assignments import as_dicts, from_dicts, member_atoms, plan_change, validate_member
-from ..core.config import EMAIL, CloudSettings, MemberSpec, problems_from
-from ..core.problems import Problem, errors
-from ..core.roster import LiveMember, demotion_refusal, removal_refusal
-from ..core.stack import organization_required
-from .cloud_live import AlreadyBelongs, CloudProvider
-from .errors import Refused
-from .unknowns import has_unknown
-
-INPUTS = ("email", "member", "organizationId", "inviteExpiresIn", "protected", "assignments")
+from ..clients.errors import ApiError, ConnectionFailed
+from ..core.members.atoms import as_dicts, from_dicts, member_atoms
+from ..core.members.decisions import decide_member, removal_refusal
+from ..core.members.roster import LiveMember
+from ..core.members.spec import EMAIL, CloudSettings, MemberSpec, email_key
+from ..core.members.validation import organization_required, validate_member
+from ..core.problems import Problem, errors, problems_from
+from ..live.cloud import AlreadyBelongs
+from ..live.errors import Refused
+from .cloud import CloudProvider
+from .props import MEMBER_INPUTS
+from .unknowns import deferred_check, unknown_diff
 
 
 def _protect(props: dict[str, Any]) -> list[str]:
@@ -38,7 +39,7 @@ def _protect(props: dict[str, Any]) -> list[str]:
 
 
 def _outputs(props: dict[str, Any], live: LiveMember) -> dict[str, Any]:
-    inputs = {k: props.get(k) for k in INPUTS}
+    inputs = {k: props.get(k) for k in MEMBER_INPUTS}
     return {
         **inputs,
         "assignments": as_dicts(live.atoms),
@@ -54,29 +55,30 @@ class CloudMemberProvider(CloudProvider):
     # ------------------------------------------------------------ check
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        if has_unknown(news):
-            return CheckResult(news, [])  # checked again by up, once every value is known
+        """Refuse an invalid member (field path and what is allowed) and, against the live
+        organization, a change that may not run; add ``assignments``."""
+        deferred = deferred_check(news, adds=("assignments",))
+        if deferred is not None:
+            return deferred  # checked again by up, once every value is known
         email = str(news.get("email") or "")
-        problems = self._problems(email, news)
-        if not problems:
-            spec = MemberSpec.model_validate(news.get("member") or {})
+        spec, problems = self._parse(email, news)
+        if spec is not None and not problems:
             atoms = member_atoms(spec, str(news["organizationId"]))
             news = {**news, "email": email, "assignments": as_dicts(atoms)}
             problems = self._live_problems(news)
         return CheckResult(news, [CheckFailure("member", str(p)) for p in problems])
 
-    def _problems(self, email: str, news: dict[str, Any]) -> list[Problem]:
+    def _parse(self, email: str, news: dict[str, Any]) -> tuple[MemberSpec | None, list[Problem]]:
         path = ("members", email)
         if not EMAIL.match(email):
-            return [Problem(".".join(path), f"{email!r} is not an email address")]
+            return None, [Problem(".".join(path), f"{email!r} is not an email address")]
         try:
             spec = MemberSpec.model_validate(news.get("member") or {})
             CloudSettings.model_validate({"inviteExpiresIn": news.get("inviteExpiresIn") or "7d"})
         except ValidationError as error:
-            return problems_from(error, MemberSpec, path)
-        return errors(validate_member(email, spec)) + organization_required(
-            news.get("organizationId")
-        )
+            return None, problems_from(error, MemberSpec, path)
+        problems = errors(validate_member(email, spec))
+        return spec, problems + organization_required(news.get("organizationId"))
 
     def _live_problems(self, news: dict[str, Any]) -> list[Problem]:
         """Refuse at preview what ``up`` would refuse: demoting a protected or last admin."""
@@ -89,18 +91,21 @@ class CloudMemberProvider(CloudProvider):
             return []  # checked again, against the live organization, before any write
         except ApiError as error:  # 401, 403...: what to do is in the message
             return [Problem("cloud", str(error))]
-        live = roster.get(email.lower())
-        if live is None or live.status != "active":
-            return []
-        change = plan_change(live.atoms, from_dicts(news["assignments"]))
-        refusal = demotion_refusal(email, change, roster, _protect(news))
-        return [Problem(f"members.{email}", refusal)] if refusal else []
+        desired = from_dicts(news["assignments"])
+        decision = decide_member(email, roster.get(email), desired, roster, _protect(news))
+        return [Problem(f"members.{email}", decision.refusal)] if decision.refusal else []
 
     # ------------------------------------------------------------ diff
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Replace on another email or organization; update when the atoms or protection change, or
+        the invitation expired."""
+        same = {"email": _same_email, "organizationId": _same_text}
+        unknown = unknown_diff(olds, news, replace_keys=same)
+        if unknown is not None:
+            return unknown  # an input from another resource, at preview (issue 11 §4)
         replaces = []
-        if str(olds.get("email", "")).lower() != str(news.get("email", "")).lower():
+        if email_key(str(olds.get("email", ""))) != email_key(str(news.get("email", ""))):
             replaces.append("email")
         if str(olds.get("organizationId")) != str(news.get("organizationId")):
             replaces.append("organizationId")
@@ -118,10 +123,12 @@ class CloudMemberProvider(CloudProvider):
     # ------------------------------------------------------------ create / update
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        """Invite the member, or bring an existing one to the config."""
         live = self._converge(props)
         return CreateResult(live.email, _outputs(props, live))
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Change the member's roles (smallest change), or re-invite."""
         return UpdateResult(_outputs(news, self._converge(news)))
 
     def _converge(self, props: dict[str, Any]) -> LiveMember:
@@ -144,17 +151,15 @@ class CloudMemberProvider(CloudProvider):
         organization, email = str(props["organizationId"]), str(props["email"])
         desired = from_dicts(props["assignments"])
         roster = self._live.roster(organization)
-        live = roster.get(email.lower())
-        if live is not None and live.status == "active":
-            change = plan_change(live.atoms, desired)
-            refusal = demotion_refusal(email, change, roster, _protect(props))
-            if refusal:
-                raise Refused(refusal)
-            return self._live.change(organization, live, change) if not change.empty else live
-        if live is not None and live.status == "pending" and live.atoms == desired:
-            return live  # the invitation already says exactly this
-        if live is not None:
-            # Invitations are immutable: a changed or expired one is withdrawn and re-issued.
+        live = roster.get(email)
+        decision = decide_member(email, live, desired, roster, _protect(props))
+        if decision.refusal:
+            raise Refused(decision.refusal)
+        if live is not None and decision.action == "keep":
+            return live
+        if live is not None and decision.action == "change":
+            return self._live.change(organization, live, decision.change)
+        if live is not None:  # reinvite: invitations are immutable
             self._live.withdraw(organization, live)
         expires_in = str(props.get("inviteExpiresIn") or "7d")
         return self._live.invite(organization, email, desired, expires_in)
@@ -163,13 +168,15 @@ class CloudMemberProvider(CloudProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         # On import (``import_`` option) only the id is known: the stack's organization applies.
-        organization = props.get("organizationId") or self._live.setup.settings.organization_id
+        """The live member (refresh); its live atoms become the inputs, so preview shows live ->
+        declared."""
+        organization = props.get("organizationId") or self._live.settings.organization_id
         props = {"email": id_, **props, "organizationId": organization}
         live = self._live.member(str(organization), id_)
         if live is None:
             return ReadResult(id_="", outs={})
         # The live atoms as the "old" inputs: after a refresh, preview shows live -> declared.
-        inputs = {k: props.get(k) for k in INPUTS if k != "assignments"}
+        inputs = {k: props.get(k) for k in MEMBER_INPUTS if k != "assignments"}
         inputs["assignments"] = as_dicts(live.atoms)
         if live.status == "expired":
             inputs["invitation"] = "expired"  # shown as going away: up issues a new one
@@ -182,13 +189,21 @@ class CloudMemberProvider(CloudProvider):
             return
         organization = str(props["organizationId"])
         roster = self._live.roster(organization)
-        live = roster.get(id_.lower())
+        live = roster.get(id_)
         if live is None:
             return
         refusal = removal_refusal(id_, roster, ())
         if refusal:
             raise Refused(refusal)
         self._live.remove(organization, live)
+
+
+def _same_email(a: Any, b: Any) -> bool:
+    return email_key(str(a or "")) == email_key(str(b or ""))
+
+
+def _same_text(a: Any, b: Any) -> bool:
+    return str(a) == str(b)
 
 
 def _comparable(key: str, value: Any) -> Any:

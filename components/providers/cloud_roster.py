@@ -1,8 +1,10 @@
 """Authoritative mode (``cloud.authoritative: true``): the organization holds only who is declared.
 
-One resource per stack. ``check`` lists the live organization and puts the emails that are
-neither declared nor protected into ``undeclared``, so ``pulumi preview`` names each person
-``up`` would remove; ``up`` removes exactly those (memberships and invitations alike).
+Props: ``props.RosterProps``. One resource per stack. ``check`` lists the live organization and
+puts the emails that are neither declared nor protected into ``undeclared``, so ``pulumi
+preview`` names each person ``up`` would remove; ``up`` removes exactly those (memberships and
+invitations alike). The module path and class name are saved in Pulumi state: do not move or
+rename them.
 """
 
 from __future__ import annotations
@@ -18,24 +20,28 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from ..clients import ApiError
-from ..core.roster import removal_refusal, undeclared
-from .cloud_live import CloudProvider
-from .errors import Refused
-
-INPUTS = ("organizationId", "declared", "protect", "undeclared")
+from ..clients.errors import ApiError
+from ..core.members.decisions import removal_refusal, undeclared
+from ..live.errors import Refused
+from .cloud import CloudProvider
+from .props import ROSTER_INPUTS
+from .unknowns import deferred_check, unknown_diff
 
 
 class CloudRosterProvider(CloudProvider):
     """Removes the organization's undeclared members and invitations."""
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """List the organization and put whom ``up`` would remove into ``undeclared``."""
+        deferred = deferred_check(news, adds=("undeclared",))
+        if deferred is not None:
+            return deferred  # whom up removes is known once every email is (issue 11 §4)
         if not news.get("organizationId"):
             required = "cloud.organizationId: is required in authoritative mode"
             failure = CheckFailure("cloud", required)
             return CheckResult(news, [failure])
         if not self._live.reachable_config:
-            message = f"cloud.authoritative needs the Elastic Cloud API: {self._live.setup.missing}"
+            message = f"cloud.authoritative needs the Elastic Cloud API: {self._live.missing}"
             return CheckResult(news, [CheckFailure("cloud", message)])
         try:
             news = {**news, "undeclared": self._undeclared(news)}
@@ -49,6 +55,10 @@ class CloudRosterProvider(CloudProvider):
         return undeclared(roster, props.get("declared") or (), props.get("protect") or ())
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Changes when someone is undeclared, or the declared or protected emails change."""
+        unknown = unknown_diff(olds, news, replace_keys=("organizationId",))
+        if unknown is not None:
+            return unknown
         if str(olds.get("organizationId")) != str(news.get("organizationId")):
             return DiffResult(changes=True, replaces=["organizationId"])
         changed = bool(news.get("undeclared")) or any(
@@ -57,9 +67,11 @@ class CloudRosterProvider(CloudProvider):
         return DiffResult(changes=changed, replaces=[])
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        """Remove the undeclared members and invitations."""
         return CreateResult(str(props["organizationId"]), self._remove_undeclared(props))
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Remove the undeclared members and invitations."""
         return UpdateResult(self._remove_undeclared(news))
 
     def _remove_undeclared(self, props: dict[str, Any]) -> dict[str, Any]:
@@ -74,11 +86,12 @@ class CloudRosterProvider(CloudProvider):
                 raise Refused(f"authoritative mode: {refusal}")
             self._live.remove(organization, roster[email])
             removed.append(email)
-        return {**{k: props.get(k) for k in INPUTS}, "undeclared": [], "removed": removed}
+        return {**{k: props.get(k) for k in ROSTER_INPUTS}, "undeclared": [], "removed": removed}
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """Who is undeclared now (refresh)."""
         outs = {**props, "undeclared": self._undeclared(props)}
-        inputs = {k: props.get(k) for k in INPUTS if k != "undeclared"}
+        inputs = {k: props.get(k) for k in ROSTER_INPUTS if k != "undeclared"}
         return ReadResult(id_=id_, outs=outs, inputs=inputs)
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:

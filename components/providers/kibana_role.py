@@ -1,13 +1,11 @@
-"""The Kibana role dynamic provider: thin adapter over the core and the Kibana client.
+"""The Kibana role dynamic provider: thin adapter over the core and the live Kibana.
 
-Inputs: ``name`` (the Kibana role name), ``role`` (its config, as in ``elastic-access:roles``),
-``adopt``. Outputs add ``body`` (the normalised role as Kibana holds it), ``kibanaVersion``,
-``flavor`` and ``project`` (the target it was rendered for).
+Props: ``props.RoleProps``. Each method parses the role's spec once and renders it at most once.
+The module path and class name are saved in Pulumi state: do not move or rename them.
 """
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from pulumi.dynamic import (
@@ -22,28 +20,28 @@ from pulumi.dynamic import (
 )
 from pydantic import ValidationError
 
-from ..clients import ApiError, Conflict, ConnectionFailed
-from ..core.config import RoleSpec, problems_from
-from ..core.kibana_role import normalise, put_body, same_role
-from ..core.live_check import live_problems
-from ..core.problems import Problem, errors
-from ..core.role_validation import validate_role
-from ..core.shorthand import flatten, render
+from ..clients.errors import Conflict
+from ..core.problems import problems_from
+from ..core.roles.body import Body, normalise, put_body, same_role
+from ..core.roles.expand import render
+from ..core.roles.flatten import flatten
+from ..core.roles.spec import RoleSpec
 from ..core.versions import KibanaTarget
-from .errors import Refused
-from .kibana_live import LiveKibana, refuse_reserved
-from .settings import kibana_setup, lookup_from
-from .unknowns import has_unknown
-
-INPUTS = ("name", "role", "adopt")
+from ..live.errors import Refused
+from ..live.kibana import LiveKibana, kibana_from_config, refuse_reserved
+from .props import ROLE_INPUTS
+from .unknowns import deferred_check, refuse_unknown, unknown_diff
 
 
 def _spec(props: dict[str, Any]) -> RoleSpec:
     return RoleSpec.model_validate(props.get("role") or {})
 
 
-def _target_outputs(target: KibanaTarget) -> dict[str, Any]:
+def _outputs(props: dict[str, Any], body: Body, target: KibanaTarget) -> dict[str, Any]:
+    inputs = {k: props.get(k) for k in ROLE_INPUTS}
     return {
+        **inputs,
+        "body": normalise(body),
         "kibanaVersion": str(target.version),
         "flavor": target.flavor,
         "project": target.project,
@@ -57,71 +55,55 @@ class KibanaRoleProvider(ResourceProvider):
     _live: LiveKibana
 
     def configure(self, req: ConfigureRequest) -> None:
-        self._live = LiveKibana(kibana_setup(lookup_from(req.config)))
-
-    # ------------------------------------------------------------ check
+        """Build the process's view of Kibana from the stack config and environment."""
+        self._live = kibana_from_config(req.config)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        if has_unknown(news):
-            return CheckResult(news, [])  # checked again by up, once every value is known
+        """Refuse an invalid role (field path and what is allowed, checked against the live Kibana
+        when reachable); add the rendered ``body``."""
+        deferred = deferred_check(news, adds=("body",))
+        if deferred is not None:
+            return deferred  # checked again by up, once every value is known
         name = str(news.get("name") or "")
-        problems, target = self._problems(name, news.get("role") or {})
+        try:
+            spec = _spec(news)
+        except ValidationError as error:
+            problems = problems_from(error, RoleSpec, ("roles", name))
+            return CheckResult(news, [CheckFailure("role", str(p)) for p in problems])
+        problems, target = self._live.role_problems(name, spec)
         if not problems and target is not None:
             # The Kibana body as input too: preview shows its exact change, policies judge it.
-            news = {**news, "body": render(_spec(news), target)}
+            news = {**news, "body": render(spec, target)}
         return CheckResult(news, [CheckFailure("role", str(p)) for p in problems])
 
-    def _problems(
-        self, name: str, raw: dict[str, Any]
-    ) -> tuple[list[Problem], KibanaTarget | None]:
-        prefix = ("roles", name)
-        try:
-            spec = RoleSpec.model_validate(raw)
-        except ValidationError as error:
-            return problems_from(error, RoleSpec, prefix), None
-        live = self._live
-        try:
-            target = live.target() if live.reachable_config else live.configured_target()
-        except ConnectionFailed:
-            # Kibana is down: check what can be checked; create and update will fail loudly.
-            return errors(validate_role(name, spec, live.configured_target())), None
-        except ApiError as error:  # 401, 403...: what to do is in the message
-            return [Problem("kibana", str(error))], None
-        problems = errors(validate_role(name, spec, target))
-        if live.reachable_config:
-            mismatch = live.mismatch()
-            if mismatch:
-                problems.append(Problem("kibana", mismatch))
-        if problems or not live.reachable_config:
-            return problems, target
-        unlicensed = partial(live.privileges, respect_license_level=False)
-        return live_problems(name, spec, target, live.privileges(), unlicensed), target
-
-    # ------------------------------------------------------------ diff
-
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Replace on another name; update when the rendered body differs from the saved one;
+        "unknown" while an input is (a value from another resource, at preview)."""
+        unknown = unknown_diff(olds, news, replace_keys=("name",))
+        if unknown is not None:
+            return unknown
         if olds.get("name") != news.get("name"):
             # Another role name: create the new role before deleting the old, so nobody who
             # holds both is without access in between.
             return DiffResult(changes=True, replaces=["name"], delete_before_replace=False)
-        target = self._live.target_or(olds)
-        desired = render(_spec(news), target)
+        desired = render(_spec(news), self._live.target_or(olds))
         return DiffResult(changes=desired != olds.get("body"), replaces=[])
 
-    # ------------------------------------------------------------ create / update
-
     def create(self, props: dict[str, Any]) -> CreateResult:
-        name, spec, adopt = str(props["name"]), _spec(props), bool(props.get("adopt"))
+        """``PUT ?createOnly=true`` (a full PUT with ``adopt``); a role that exists already is
+        taken over only when equal."""
+        refuse_unknown(props, f"role {props.get('name')}")
+        name, adopt = str(props["name"]), bool(props.get("adopt"))
         target = self._live.target()
-        body = put_body(render(spec, target))
+        body = put_body(render(_spec(props), target), normalised=True)
         if adopt:
             refuse_reserved(name, self._live.fresh_role(name))
             self._live.put_role(name, body, create_only=False)
         else:
             self._create_only(name, body)
-        return CreateResult(name, self._outputs(props, body, target))
+        return CreateResult(name, _outputs(props, body, target))
 
-    def _create_only(self, name: str, body: dict[str, Any]) -> None:
+    def _create_only(self, name: str, body: Body) -> None:
         try:
             self._live.put_role(name, body, create_only=True)
         except Conflict:
@@ -136,35 +118,28 @@ class KibanaRoleProvider(ResourceProvider):
             ) from None
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        name = str(news["name"])
+        """A full PUT of the rendered body."""
+        refuse_unknown(news, f"role {news.get('name')}")
         target = self._live.target()
-        body = put_body(render(_spec(news), target))
-        self._live.put_role(name, body, create_only=False)
-        return UpdateResult(self._outputs(news, body, target))
-
-    def _outputs(
-        self, props: dict[str, Any], body: dict[str, Any], target: KibanaTarget
-    ) -> dict[str, Any]:
-        inputs = {k: props.get(k) for k in INPUTS}
-        return {**inputs, "body": normalise(body), **_target_outputs(target)}
-
-    # ------------------------------------------------------------ read / delete
+        body = put_body(render(_spec(news), target), normalised=True)
+        self._live.put_role(str(news["name"]), body, create_only=False)
+        return UpdateResult(_outputs(news, body, target))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        live = self._live.role(id_)
+        """The live role, normalised (refresh); a changed role's config becomes the inputs."""
+        live, target = self._live.role_and_target(id_, props)
         if live is None:
             return ReadResult(id_="", outs={})
-        target = self._live.target_or(props)
         body = normalise(live)
-        inputs = {k: props.get(k) for k in INPUTS}
+        inputs = {k: props.get(k) for k in ROLE_INPUTS}
         inputs["name"] = id_
         if body != props.get("body"):
             inputs["role"] = flatten(live, target)
         inputs["body"] = body
-        outs = {**inputs, "body": body, **_target_outputs(target)}
-        return ReadResult(id_=id_, outs=outs, inputs=inputs)
+        return ReadResult(id_=id_, outs=_outputs(inputs, live, target), inputs=inputs)
 
     def delete(self, id_: str, _props: dict[str, Any]) -> None:
+        """DELETE the role (gone already counts as done); reserved roles are refused."""
         refuse_reserved(id_, self._live.role(id_))
         self._live.delete_role(id_)
 

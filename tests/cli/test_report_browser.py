@@ -1,7 +1,11 @@
-"""The HTML report renders in a real browser (headless Chromium) into a non-blank page."""
+"""The HTML report in a real browser (headless Chromium): a non-blank page on screen, and
+landscape pages in print."""
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import struct
 import subprocess
 import zlib
@@ -60,11 +64,8 @@ def png_colours(data: bytes) -> set[bytes]:
     return colours
 
 
-def test_html_report_renders_in_headless_chromium(tmp_path: Path) -> None:
-    page = tmp_path / "report.html"
-    config = str(ROOT / "stacks/Pulumi.local.yaml")
-    assert main(["report", "--config", config, "--format", "html", "--output", str(page)]) == 0
-    shot = tmp_path / "report.png"
+def chromium(tmp_path: Path, *args: str) -> None:
+    """Run headless Chromium with the flags this machine needs (no network of its own)."""
     subprocess.run(
         [
             str(CHROMIUM),
@@ -77,18 +78,49 @@ def test_html_report_renders_in_headless_chromium(tmp_path: Path) -> None:
             "--disable-component-update",
             "--disable-sync",
             f"--user-data-dir={tmp_path / 'profile'}",
-            f"--screenshot={shot}",
-            "--window-size=1280,900",
-            page.as_uri(),
+            *args,
         ],
         capture_output=True,
         timeout=60,
         check=False,
     )
+
+
+def rendered_page(tmp_path: Path, stack: str) -> Path:
+    page = tmp_path / f"report-{stack}.html"
+    config = str(ROOT / f"stacks/Pulumi.{stack}.yaml")
+    assert main(["report", "--config", config, "--format", "html", "--output", str(page)]) == 0
+    return page
+
+
+@pytest.mark.parametrize("stack", ["example", "local"])
+def test_html_report_renders_in_headless_chromium(stack: str, tmp_path: Path) -> None:
+    page = rendered_page(tmp_path, stack)
+    shot = tmp_path / "report.png"
+    chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,1400", page.as_uri())
     assert shot.is_file(), "Chromium wrote no screenshot"
     data = shot.read_bytes()
     assert len(data) > 20_000
     width, height = struct.unpack(">II", data[16:24])
-    assert (width, height) == (1280, 900)
+    assert (width, height) == (1280, 1400)
     # Text on white plus the green / blue / amber cells: far from a single colour.
     assert len(png_colours(data)) > 20
+    # REPORT_SCREENSHOT=docs/report.png keeps the example's screenshot for the README.
+    wanted = os.environ.get("REPORT_SCREENSHOT")
+    if wanted and stack == "example":
+        shutil.copyfile(shot, ROOT / wanted)
+
+
+def test_html_report_prints_on_landscape_pages_with_its_colours(tmp_path: Path) -> None:
+    page = rendered_page(tmp_path, "local")
+    pdf = tmp_path / "report.pdf"
+    chromium(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri())
+    assert pdf.is_file(), "Chromium printed no PDF"
+    data = pdf.read_bytes()
+    boxes = [
+        (float(w), float(h))
+        for w, h in re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
+    ]
+    # A4 landscape is 842 x 595 points; the print stylesheet asks for it on every page.
+    assert len(boxes) >= 2
+    assert all(abs(w - 842) < 2 and abs(h - 595) < 2 for w, h in boxes), boxes

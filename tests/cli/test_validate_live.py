@@ -9,7 +9,7 @@ import pytest
 import responses
 from responses import matchers
 
-from components.cli import import_roles, main
+from components.cli import common, main
 from components.clients import RetryPolicy
 from components.core.feature_catalog import features_for, privileges_of
 from components.core.versions import KibanaTarget
@@ -38,7 +38,7 @@ def environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("KIBANA_ENDPOINT", "KIBANA_USERNAME", "KIBANA_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("KIBANA_API_KEY", API_KEY)
-    monkeypatch.setattr(import_roles, "RETRY", RetryPolicy(max_attempts=1))
+    monkeypatch.setattr(common, "RETRY", RetryPolicy(max_attempts=1))
 
 
 def privileges(*, sub_features: bool) -> dict[str, Any]:
@@ -69,6 +69,15 @@ def fake_kibana(rsps: responses.RequestsMock, *, gold: bool) -> None:
         match=[matchers.query_param_matcher({"respectLicenseLevel": "false"})],
     )
     rsps.get(f"{KIBANA}/api/spaces/space", json=[{"id": "default", "name": "Default"}])
+    rsps.get(f"{KIBANA}/internal/security/esPrivileges/builtin", json=BUILTIN)
+
+
+# What this fake Elasticsearch has (a short list of its own: Kibana drops ``none`` from index).
+BUILTIN = {
+    "cluster": ["all", "manage", "monitor", "monitor_quantum_flux"],
+    "index": ["all", "auto_configure", "create_doc", "read", "view_index_metadata"],
+    "remote_cluster": ["monitor_enrich"],
+}
 
 
 def write(tmp_path: Path, url: str = KIBANA, text: str = CONFIG) -> str:
@@ -162,3 +171,69 @@ def test_a_space_that_does_not_exist_is_a_warning(
         "warning: roles.soc.kibana[0].spaces: space soc does not exist in Kibana; the role "
         "grants nothing there until it is created (Stack Management → Spaces)\n"
     )
+
+
+# ---------------------------------------------------------------- Elasticsearch names (issue 11 §3)
+
+LOADERS = """config:
+  elastic-access:kibana:
+    url: {url}
+  elastic-access:roles:
+    loaders:
+      elasticsearch:
+        cluster: [monitor, monitor_quantum_flux]
+        indices:
+          - names: [logs-*]
+            privileges: [auto_configure, auto_create, create_doc]
+"""
+
+
+def test_the_live_list_settles_elasticsearch_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """terraform-provider-elasticstack#2403: auto_create used to pass validate --live."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake_kibana(rsps, gold=True)
+        assert main(["validate", "--config", write(tmp_path, text=LOADERS), "--live"]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "roles.loaders.elasticsearch.indices[0].privileges[1]: unknown index privilege "
+        "[auto_create]: Elasticsearch 9.1.0 would refuse the role; allowed: all, auto_configure, "
+        "create_doc, read, view_index_metadata, or an action pattern with ':'"
+    ]  # monitor_quantum_flux is this Elasticsearch's own: the live list, not the table, decides
+
+
+def test_without_the_live_list_the_table_of_the_release_decides(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Where Kibana refuses the internal route (serverless restricts internal APIs), the
+    offline table of the live release decides."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.get(
+            f"{KIBANA}/internal/security/esPrivileges/builtin",
+            status=400,
+            json={"statusCode": 400, "error": "Bad Request", "message": "uri [...] exists but "
+                  "is not available with the current configuration"},
+        )  # fmt: skip
+        fake_kibana(rsps, gold=True)
+        assert main(["validate", "--config", write(tmp_path, text=LOADERS), "--live"]) == 1
+    err = capsys.readouterr().err
+    assert "roles.loaders.elasticsearch.cluster[1]: unknown cluster privilege " in err
+    assert "[monitor_quantum_flux]: Elasticsearch 9.1.0 would refuse the role; allowed: all," in err
+    assert "unknown index privilege [auto_create]: Elasticsearch 9.1.0 would refuse the role" in err
+
+
+def test_a_name_no_list_knows_fails_validate_live(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It used to pass with a warning offline and say ok with --live, then fail at apply."""
+    text = LOADERS.replace("[monitor, monitor_quantum_flux]", "[manage_quantum_flux]").replace(
+        "auto_create, ", ""
+    )
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake_kibana(rsps, gold=True)
+        assert main(["validate", "--config", write(tmp_path, text=text), "--live"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "roles.loaders.elasticsearch.cluster[0]: unknown cluster privilege [manage_quantum_flux]: "
+        "Elasticsearch 9.1.0 would refuse the role; did you mean monitor_quantum_flux?"
+    ]

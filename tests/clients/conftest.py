@@ -1,5 +1,5 @@
 """Fixtures for the client tests: a fake clock whose sleep advances it, a deterministic retry
-policy, and clients wired to ``responses``."""
+policy, clients wired to ``responses``, and a sandbox with its controls."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from components.clients import (
     KibanaConnection,
     RetryPolicy,
 )
+from sandbox.controls import Controls
+from sandbox.server import Sandbox
 from tests.clients.client_fakes import (
     API_KEY,
     CLOUD,
@@ -60,3 +62,15 @@ def kibana_basic(policy: RetryPolicy) -> Iterator[KibanaClient]:
 def cloud(policy: RetryPolicy) -> Iterator[CloudClient]:
     with CloudClient(CloudConnection(CLOUD, api_key=CLOUD_KEY), retry=policy) as client:
         yield client
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(controls=True) as running:
+        yield running
+
+
+@pytest.fixture
+def controls(sandbox: Sandbox) -> Controls:
+    """The sandbox's controls (faults and the request log of both services)."""
+    return Controls(sandbox.kibana_url)

@@ -28,11 +28,11 @@ def test_reads_send_the_api_key_under_api_v1(
 ) -> None:
     mock.get(ORG, json={"id": "42", "name": "acme"})
     mock.get(f"{ORG}/members", json={"members": [{"user_id": "u1"}]})
-    mock.get(f"{ORG}/invitations", json={"invitations": [{"token": "t1"}]})
+    mock.get(f"{ORG}/invitations", json={"invitations": [{"token": "t1", "email": "a@x.io"}]})
 
     assert cloud.organization("42") == {"id": "42", "name": "acme"}
     assert cloud.list_members("42") == [{"user_id": "u1"}]
-    assert cloud.list_invitations("42") == [{"token": "t1"}]
+    assert cloud.list_invitations("42") == [{"token": "t1", "email": "a@x.io"}]
     assert {call.request.headers["Authorization"] for call in mock.calls} == {f"ApiKey {CLOUD_KEY}"}
 
 

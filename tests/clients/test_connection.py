@@ -1,64 +1,11 @@
-"""Connection settings from arguments and environment, and the retry policy's arithmetic."""
+"""Connection settings from arguments, and the retry policy's arithmetic."""
 
 from __future__ import annotations
 
 import pytest
 
-from components.clients import (
-    DEFAULT_CLOUD_URL,
-    CloudConnection,
-    KibanaConnection,
-    RetryPolicy,
-)
+from components.clients import CloudConnection, KibanaConnection, RetryPolicy
 from tests.clients.client_fakes import API_KEY, API_KEY_SECRET, BASIC_TOKEN, PASSWORD
-
-
-def test_kibana_from_env_with_api_key() -> None:
-    env = {"KIBANA_ENDPOINT": "https://kb:5601", "KIBANA_API_KEY": API_KEY}
-
-    assert KibanaConnection.from_env(env) == KibanaConnection("https://kb:5601", api_key=API_KEY)
-
-
-def test_kibana_from_env_with_username_and_password() -> None:
-    env = {"KIBANA_ENDPOINT": "http://kb", "KIBANA_USERNAME": "elastic", "KIBANA_PASSWORD": "pw"}
-
-    connection = KibanaConnection.from_env(env)
-
-    assert (connection.username, connection.password, connection.api_key) == ("elastic", "pw", None)
-
-
-def test_kibana_from_env_prefers_the_api_key() -> None:
-    env = {
-        "KIBANA_ENDPOINT": "http://kb",
-        "KIBANA_API_KEY": "key",
-        "KIBANA_USERNAME": "elastic",
-        "KIBANA_PASSWORD": "pw",
-    }
-
-    connection = KibanaConnection.from_env(env)
-
-    assert (connection.api_key, connection.username) == ("key", None)
-
-
-def test_kibana_from_env_needs_the_endpoint() -> None:
-    with pytest.raises(ValueError, match="set KIBANA_ENDPOINT"):
-        KibanaConnection.from_env({"KIBANA_API_KEY": "key"})
-
-
-def test_kibana_from_process_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KIBANA_ENDPOINT", "http://from-env:5601")
-    monkeypatch.delenv("KIBANA_API_KEY", raising=False)
-    monkeypatch.delenv("KIBANA_USERNAME", raising=False)
-    monkeypatch.delenv("KIBANA_PASSWORD", raising=False)
-
-    assert KibanaConnection.from_env().url == "http://from-env:5601"
-
-
-def test_cloud_from_env_defaults_to_the_public_api() -> None:
-    assert CloudConnection.from_env({}) == CloudConnection(DEFAULT_CLOUD_URL)
-    assert CloudConnection.from_env(
-        {"EC_ENDPOINT": "http://127.0.0.1:9443", "EC_API_KEY": "k"}
-    ) == (CloudConnection("http://127.0.0.1:9443", api_key="k"))
 
 
 @pytest.mark.parametrize(
@@ -86,7 +33,7 @@ def test_authorization_and_secrets() -> None:
     assert set(basic.secrets()) == {PASSWORD, BASIC_TOKEN}
     assert KibanaConnection("https://kb").authorization() is None
     assert CloudConnection().secrets() == ()
-    assert CloudConnection(api_key="not base64!").secrets() == ("not base64!",)
+    assert CloudConnection(api_key="not-base64!").secrets() == ("not-base64!",)
 
 
 def test_backoff_is_capped_and_scaled_by_jitter() -> None:

@@ -218,8 +218,13 @@ def test_success_with_the_wrong_shape_is_an_unexpected_response(
 ) -> None:
     mock.get(f"{KIBANA}/api/security/role", json={"roles": []})
 
-    with pytest.raises(UnexpectedResponse, match="expected a list of objects"):
+    with pytest.raises(UnexpectedResponse) as caught:
         kibana.list_roles()
+
+    assert str(caught.value).startswith(
+        "Kibana GET /api/security/role returned 200 OK: unexpected answer: roles: should be a "
+        'list, got {"roles": []}. Nothing was taken from this answer.'
+    )
 
 
 def test_cloud_list_without_its_key_is_an_unexpected_response(
@@ -227,5 +232,10 @@ def test_cloud_list_without_its_key_is_an_unexpected_response(
 ) -> None:
     mock.get(MEMBERS, json={"users": []})
 
-    with pytest.raises(UnexpectedResponse, match="under 'members'"):
+    with pytest.raises(UnexpectedResponse) as caught:
         cloud.list_members("42")
+
+    assert str(caught.value).startswith(
+        "Elastic Cloud GET /api/v1/organizations/42/members returned 200 OK: unexpected answer: "
+        "members is missing. Nothing was taken from this answer."
+    )

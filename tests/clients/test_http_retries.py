@@ -254,9 +254,10 @@ def test_non_idempotent_post_is_retried_on_429(
         headers={"Retry-After": "2"},
         json=cloud_error("organization.invitations_rate_limit_exceeded", "too many"),
     )
-    mock.post(INVITATIONS, status=201, json={"invitations": [{"token": "t"}]})
+    created = [{"token": "t", "email": "a@example.com"}]
+    mock.post(INVITATIONS, status=201, json={"invitations": created})
 
-    assert invite(cloud) == [{"token": "t"}]
+    assert invite(cloud) == created
     assert fake_time.sleeps == [2.0]
 
 

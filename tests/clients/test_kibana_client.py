@@ -85,7 +85,7 @@ def test_status_without_version_is_unexpected(
 ) -> None:
     mock.get(STATUS, json={"status": "green"})
 
-    with pytest.raises(UnexpectedResponse, match=r"no version\.number"):
+    with pytest.raises(UnexpectedResponse, match=r": unexpected answer: version is missing\."):
         kibana.status()
 
 
@@ -185,18 +185,19 @@ def test_delete_role_reports_whether_it_existed(
 def test_privileges_asks_past_the_license_only_when_told(
     respect: bool, url: str, kibana: KibanaClient, mock: responses.RequestsMock
 ) -> None:
-    mock.get(f"{KIBANA}/api/security/privileges", json={"features": {"actions": ["all"]}})
+    answer = {"global": ["all"], "space": ["read"], "features": {"actions": ["all"]}}
+    mock.get(f"{KIBANA}/api/security/privileges", json=answer)
 
-    assert kibana.privileges(respect_license_level=respect) == {"features": {"actions": ["all"]}}
+    assert kibana.privileges(respect_license_level=respect) == answer
     assert mock.calls[0].request.url == url
 
 
 def test_features_and_spaces(kibana: KibanaClient, mock: responses.RequestsMock) -> None:
     mock.get(f"{KIBANA}/api/features", json=[{"id": "actions"}])
-    mock.get(f"{KIBANA}/api/spaces/space", json=[{"id": "default"}])
+    mock.get(f"{KIBANA}/api/spaces/space", json=[{"id": "default", "name": "Default"}])
 
     assert kibana.features() == [{"id": "actions"}]
-    assert kibana.spaces() == [{"id": "default"}]
+    assert kibana.spaces() == [{"id": "default", "name": "Default"}]
 
 
 def test_kibana_base_path_is_kept(mock: responses.RequestsMock) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.core.assignments import (
+from components.core.members.atoms import (
     Atom,
     as_dicts,
     atoms_from_api,
@@ -12,9 +12,9 @@ from components.core.assignments import (
     member_atoms,
     plan_change,
     to_api,
-    validate_member,
 )
-from components.core.config import MemberSpec
+from components.core.members.spec import MemberSpec
+from components.core.members.validation import validate_member
 
 ORG = "1000000001"
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from components.core.config import RoleSpec
 from components.core.problems import errors
-from components.core.role_validation import validate_role
-from components.core.shorthand import render
+from components.core.roles.expand import render
+from components.core.roles.spec import RoleSpec
+from components.core.roles.validation import validate_role
 from components.core.versions import KibanaTarget
 
 TARGETS = {

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from components.core.config import load_stack_file, parse_config
 from components.core.problems import InvalidConfig
+from components.core.stack import load_stack_file, parse_config
 
 
 def mistakes(values: dict[str, Any]) -> list[str]:
@@ -124,7 +124,7 @@ def test_stack_file_keys_outside_the_schema_are_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidConfig) as caught:
         load_stack_file(path)
     assert str(caught.value) == (
-        "elastic-access:role: unknown config key; allowed: kibana, cloud, roles, members, "
+        "elastic-access:role: unknown config key; allowed: kibana, cloud, roles, members, spaces, "
         "kibanaApiKey, kibanaUsername, kibanaPassword, cloudApiKey"
     )
 

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.core.kibana_role import normalise, put_body, read_warnings, same_role
+from components.core.roles.body import normalise, put_body, read_warnings, same_role
 
 GET_ANSWER = {
     "name": "role_to_get",

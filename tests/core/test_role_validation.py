@@ -6,11 +6,12 @@ from typing import Any
 
 import pytest
 
-from components.core.config import RoleSpec
-from components.core.role_validation import validate_role
+from components.core.roles.spec import RoleSpec
+from components.core.roles.validation import validate_role
 from components.core.versions import KibanaTarget
 
 V816, V817, V91 = KibanaTarget.of("8.16.0"), KibanaTarget.of("8.17.0"), KibanaTarget.of("9.1.0")
+V95, V96 = KibanaTarget.of("9.5.0"), KibanaTarget.of("9.6.0")
 SERVERLESS = KibanaTarget.of(None, "serverless")
 
 
@@ -242,21 +243,36 @@ def test_deprecated_feature_is_a_warning_naming_the_replacement() -> None:
     ]
 
 
-def test_feature_outside_the_catalog_is_only_a_warning_with_close_matches() -> None:
+def test_feature_the_catalog_does_not_list_is_refused_for_a_release_it_covers() -> None:
     raw = {"kibana": [{"feature": {"discovr_v2": ["read"]}}]}
     assert problems(raw) == [
-        "warning: roles.r.kibana[0].feature.discovr_v2: feature 'discovr_v2' is not in the "
-        "offline catalog (did you mean discover_v2?); the live check against Kibana 9.1.0's "
-        "privileges API decides, and Kibana would store an unknown id and grant nothing"
+        "roles.r.kibana[0].feature.discovr_v2: feature 'discovr_v2' does not exist in Kibana "
+        "9.1.0 (did you mean discover_v2?); Kibana would store it and grant nothing"
     ]
 
 
-def test_other_feature_unknown_privilege_is_a_warning() -> None:
+def test_feature_outside_the_catalog_is_a_warning_where_it_cannot_know() -> None:
+    raw = {"kibana": [{"feature": {"discovr_v2": ["read"]}}]}
+    assert problems(raw, V95) == [
+        "warning: roles.r.kibana[0].feature.discovr_v2: feature 'discovr_v2' is not in the "
+        "offline catalog (did you mean discover_v2?): the offline catalog holds Kibana releases "
+        "up to 9.3 in full, not 9.5; pulumi preview (and elastic-access validate --live) checks "
+        "it against the live Kibana, where Kibana would store an unknown id and grant nothing"
+    ]
+
+
+def test_other_feature_unknown_privilege_is_refused_for_a_covered_release() -> None:
     raw = {"kibana": [{"feature": {"discover_v2": ["read", "url_create", "export"]}}]}
-    (only,) = problems(raw)
-    assert only.startswith(
-        "warning: roles.r.kibana[0].feature.discover_v2[2]: 'export' is not a privilege of "
-        "discover_v2 in Kibana 9.1.0; allowed: all, read, minimal_all, minimal_read, url_create"
+    assert problems(raw) == [
+        "roles.r.kibana[0].feature.discover_v2[2]: 'export' is not a privilege of discover_v2 in "
+        "Kibana 9.1.0; allowed: all, read, minimal_all, minimal_read, url_create, "
+        "store_search_session, generate_report"
+    ]
+    (only,) = problems(raw, V95)
+    assert only.startswith("warning: roles.r.kibana[0].feature.discover_v2[2]: 'export' is not")
+    assert only.endswith(
+        "; the offline catalog holds Kibana releases up to 9.3 in full, not 9.5; pulumi preview "
+        "(and elastic-access validate --live) checks it against the live Kibana"
     )
 
 
@@ -293,14 +309,21 @@ def test_a_typo_in_an_elasticsearch_privilege_is_refused_with_the_likely_name() 
     }
     assert problems(role) == [
         "roles.r.elasticsearch.cluster[1]: unknown cluster privilege [manage_own_api_keys]: "
-        "Elasticsearch would refuse the role; did you mean manage_own_api_key or manage_api_key?",
+        "Elasticsearch 9.1.0 would refuse the role; did you mean manage_own_api_key or "
+        "manage_api_key?",
         "roles.r.elasticsearch.indices[0].privileges[1]: unknown index privilege "
-        "[veiw_index_metadata]: Elasticsearch would refuse the role; did you mean "
+        "[veiw_index_metadata]: Elasticsearch 9.1.0 would refuse the role; did you mean "
         "view_index_metadata?",
     ]
 
 
-def test_an_unknown_but_unlike_privilege_is_only_a_warning() -> None:
+def test_an_unknown_unlike_privilege_is_refused_where_the_table_covers_the_release() -> None:
     role = {"elasticsearch": {"cluster": ["manage_quantum_flux"]}}
     found = validate_role("r", RoleSpec.model_validate(role), V91)
-    assert [p.severity for p in found] == ["warning"]
+    assert [p.severity for p in found] == ["error"]
+    assert [str(p) for p in validate_role("r", RoleSpec.model_validate(role), V96)] == [
+        "warning: roles.r.elasticsearch.cluster[0]: 'manage_quantum_flux' is not a cluster "
+        "privilege of the Elasticsearch releases elastic-access knows in full (8.16 to 9.5, not "
+        "9.6); pulumi preview (and elastic-access validate --live) checks it against the live "
+        "Kibana"
+    ]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from components.core.assignments import Atom, plan_change
-from components.core.roster import demotion_refusal, removal_refusal, roster_of, undeclared
+from components.core.members.atoms import Atom, plan_change
+from components.core.members.decisions import demotion_refusal, removal_refusal, undeclared
+from components.core.members.roster import roster_of
 
 ORG = "1000000001"
 ADMIN = {"organization": [{"role_id": "organization-admin", "organization_id": ORG}]}

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
-from components.core.config import RoleSpec
-from components.core.kibana_role import normalise
 from components.core.problems import errors
-from components.core.role_validation import validate_role
-from components.core.shorthand import expand, flatten
+from components.core.roles.body import normalise
+from components.core.roles.expand import expand
+from components.core.roles.flatten import flatten
+from components.core.roles.spec import RoleSpec
+from components.core.roles.validation import validate_role
 from components.core.versions import KibanaTarget
 from tests.conftest import FIXTURES, peer_roles
 

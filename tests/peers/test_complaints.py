@@ -310,13 +310,6 @@ def test_2403_unknown_index_privilege_peer(
     assert role(sandbox, "auto-create") is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: auto_create is not close to a known index privilege, so the offline "
-    "check makes it a warning, check() drops warnings, and the live list "
-    "(GET /internal/security/esPrivileges/builtin) is not consulted: preview shows a plain "
-    "create and up fails at the PUT with 400, as the peer does (with a clearer message)",
-)
 def test_2403_unknown_index_privilege_ours(
     engine: None, sandbox: Sandbox, controls: Controls, tmp_path: Path
 ) -> None:

@@ -151,3 +151,22 @@ def test_organization_admin_in_the_member_config_needs_protection_before_check_a
     assert admins_are_protected(props)
     assert admins_are_protected({**props, "protected": True}) == []
     assert admins_are_protected({"member": {"organization": ["billing-admin"]}}) == []
+
+
+def test_resources_whose_inputs_are_not_known_yet_are_skipped() -> None:
+    from pulumi.runtime.rpc import UNKNOWN
+
+    bad = role(entry(["*"], base=["all"]), cluster=["all"])
+    assert violations(ROLE_TYPE, {**bad, "body": UNKNOWN}) == []
+    assert (
+        violations(ROLE_TYPE, {"name": "r", "role": {"spaces": UNKNOWN, "connectors": "all"}}) == []
+    )
+    admin = member(False, ("organization", "organization-admin"))
+    assert violations(MEMBER_TYPE, {**admin, "protected": UNKNOWN}) == []
+
+
+def test_the_cases_features_are_the_catalogs_whatever_their_generation() -> None:
+    for cases in ("generalCases", "observabilityCasesV2", "securitySolutionCasesV3"):
+        assert (
+            connectors_need_cases(role(entry(["soc"], actions=["all"], **{cases: ["all"]}))) == []
+        )

@@ -61,6 +61,15 @@ def up(host: ProviderHost, email: str, member: dict[str, Any], olds: Any = None,
     return checked, host.update(MEMBER, email, email, olds, checked), True
 
 
+def list_requests(controls: Controls) -> tuple[int, int]:
+    """How many times the organization's members and its invitations were listed so far."""
+    organization = f"/api/v1/organizations/{ORG}"
+    return (
+        count(controls, "GET", f"{organization}/members"),
+        count(controls, "GET", f"{organization}/invitations"),
+    )
+
+
 def assignment_writes(controls: Controls, method: str) -> list[dict[str, Any]]:
     return [
         r
@@ -245,14 +254,12 @@ def test_refreshing_many_members_costs_two_list_requests(
     emails = [f"user{i}@example.com" for i in range(6)]
     with cloud_host(sandbox) as host:
         created = {e: up(host, e, {"organization": "billing-admin"})[1] for e in emails}
-    before_members = count(cloud_controls, "GET", f"/api/v1/organizations/{ORG}/members")
-    before_invites = count(cloud_controls, "GET", f"/api/v1/organizations/{ORG}/invitations")
+    before = list_requests(cloud_controls)
     with cloud_host(sandbox) as host:
         for email in emails:
             assert host.read(MEMBER, email, email, created[email])[1]["status"] == "pending"
-    members = count(cloud_controls, "GET", f"/api/v1/organizations/{ORG}/members")
-    invites = count(cloud_controls, "GET", f"/api/v1/organizations/{ORG}/invitations")
-    assert (members - before_members, invites - before_invites) == (1, 1)
+    after = list_requests(cloud_controls)
+    assert (after[0] - before[0], after[1] - before[1]) == (1, 1)
 
 
 def test_no_credential_or_token_in_outputs() -> None:
@@ -322,3 +329,25 @@ def test_an_existing_member_can_be_imported_from_its_email_alone(
         {"role": "billing-admin", "scope": "organization", "target": ORG}
     ]
     assert inputs is not None and inputs["organizationId"] == ORG
+
+
+def test_an_authoritative_refresh_lists_members_and_invitations_once_for_both_providers(
+    sandbox: Sandbox, cloud_controls: Controls
+) -> None:
+    emails = [f"user{i}@example.com" for i in range(3)]
+    with cloud_host(sandbox) as host:
+        created = {e: up(host, e, {"organization": "billing-admin"})[1] for e in emails}
+    roster = {
+        "__provider": provider_blob(CloudRosterProvider()),
+        "organizationId": ORG,
+        "declared": emails,
+        "protect": ["owner@sandbox.example"],
+        "undeclared": [],
+    }
+    before = list_requests(cloud_controls)
+    with cloud_host(sandbox) as host:
+        for email in emails:
+            host.read(MEMBER, email, email, created[email])
+        assert host.read(ROSTER, "organization-roster", ORG, roster)[1]["undeclared"] == []
+    after = list_requests(cloud_controls)
+    assert (after[0] - before[0], after[1] - before[1]) == (1, 1)

@@ -11,7 +11,8 @@ import pulumi
 import pytest
 
 from components.cloud_members import CloudMembers
-from components.core.config import CloudSettings, MemberSpec, RoleSpec
+from components.core.members.spec import CloudSettings, MemberSpec
+from components.core.roles.spec import RoleSpec
 from components.kibana_roles import KibanaRoles
 from components.providers.cloud_member import CloudMemberProvider
 from components.providers.cloud_roster import CloudRosterProvider

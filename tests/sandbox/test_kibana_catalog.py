@@ -154,7 +154,8 @@ def test_unknown_route_is_404(kibana: Api) -> None:
         ("8.16.0", {"generalCases", "siem"}, {"generalCasesV2", "siemV2", "discover_v2"}),
         ("8.17.0", {"generalCasesV2", "entityManager"}, {"generalCasesV3", "siemV2"}),
         ("9.0.0", {"generalCasesV3", "siemV2", "discover_v2"}, {"siemV3"}),
-        ("9.3.0", {"siemV5", "securitySolutionRulesV2"}, {"aiAssistantManagementSelection"}),
+        ("9.3.0", {"siemV5", "securitySolutionRulesV1"}, {"aiAssistantManagementSelection"}),
+        ("9.4.0", {"securitySolutionRulesV2", "securitySolutionAlertsV1"}, {"onechat"}),
         ("9.9.0", {"siemV5"}, set()),
     ],
 )

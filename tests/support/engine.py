@@ -3,7 +3,8 @@
 ``EngineDeployment`` has the operations of ``tests/support/deploy.Deployment`` (``preview``, ``up``,
 ``refresh``, ``destroy``, each returning a ``Plan`` by resource name) so that one scenario body
 runs under both drivers. It works on a throwaway project in ``workdir``: ``Pulumi.yaml`` (the
-project's runtime, with the repository's ``.venv``), the project's own ``__main__.py``, a file
+project's runtime, with the repository's ``.venv``), the project's own ``__main__.py`` (or
+another ``program``), a file
 backend and passphrase-encrypted secrets set with ``pulumi config set --secret``. The CLI is the
 one ``make pulumi-cli`` put in ``.pulumi/bin``; plugins are never downloaded.
 
@@ -76,8 +77,10 @@ class EngineDeployment:
         env: dict[str, str] | None = None,
         parallel: int | None = None,
         stack: str = "test",
+        program: Path = REPO / "__main__.py",
     ) -> None:
         self.workdir = workdir
+        self.program = program
         self.parallel = parallel
         self.project = workdir / "project"
         self.backend = workdir / "backend"
@@ -113,7 +116,7 @@ class EngineDeployment:
         project["runtime"]["options"]["virtualenv"] = str(REPO / ".venv")
         project.pop("stackConfigDir", None)
         (self.project / "Pulumi.yaml").write_text(yaml.safe_dump(project))
-        shutil.copy(REPO / "__main__.py", self.project / "__main__.py")
+        shutil.copy(self.program, self.project / "__main__.py")
 
     def _write_config(self, config: dict[str, Any]) -> None:
         """The stack file holds this config; its salt and secrets from earlier runs stay."""

@@ -17,7 +17,6 @@ from typing import Any
 
 Body = dict[str, Any]
 
-GET_ONLY_FIELDS = ("name", "transient_metadata", "_transform_error", "_unrecognized_applications")
 ALL_SPACES = "*"
 
 
@@ -107,9 +106,10 @@ def normalise(body: Mapping[str, Any]) -> Body:
     }
 
 
-def put_body(role: Mapping[str, Any]) -> Body:
-    """The PUT body for a role: the normalised form without what Kibana does not need."""
-    canonical = normalise(role)
+def put_body(role: Mapping[str, Any], *, normalised: bool = False) -> Body:
+    """The PUT body for a role: the normalised form without what Kibana does not need
+    (``normalised``: ``role`` is already, e.g. from ``render``)."""
+    canonical = dict(role) if normalised else normalise(role)
     es = {k: v for k, v in canonical["elasticsearch"].items() if v or k in ("cluster", "indices")}
     out: Body = {
         "elasticsearch": es,

@@ -1,23 +1,30 @@
-"""What one provider-host process knows about the live Elastic Cloud organization.
+"""An Elastic Cloud organization as the providers and the live commands see it.
 
-Members and invitations are listed once per process (two requests, whatever the number of
-members) and listed again only after a write; everything is thread-safe because the host runs
-up to four operations at once.
+The roster (members and invitations) is listed once per process and organization, whichever
+provider asks (the member and the roster providers share it: two list requests per refresh),
+with the two lists fetched together. A successful write records what it did in the roster
+(no re-list, and no cost that grows with the organization); a failed one makes the next read
+list again, since what happened is unknown. Thread-safe: the host runs four operations at once.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import partial
+from typing import Any
 
-from pulumi.dynamic import ConfigureRequest, ResourceProvider
-
-from ..clients import CloudClient, InvalidRequest, NotFound, UnauthorizedRoleAssignments
-from ..core.assignments import AssignmentChange, Atom, to_api
-from ..core.roster import LiveMember, Roster, roster_of
-from .errors import Refused
-from .live import LiveService
-from .settings import CloudSetup, cloud_setup, lookup_from
+from ..clients.cloud import CloudClient
+from ..clients.connection import CloudConnection, RetryPolicy
+from ..clients.errors import InvalidRequest, NotFound, UnauthorizedRoleAssignments
+from ..core.members.atoms import AssignmentChange, Atom, to_api
+from ..core.members.roster import LiveMember, Roster, roster_of
+from ..core.members.spec import CloudSettings
+from .cache import FetchedOnce, together
+from .errors import MissingSetting, Refused
+from .service import LiveService
+from .settings import cloud_connection, lookup_from, section
 
 ALREADY_BELONGS = "organization.user_organization_already_belongs"
 
@@ -31,45 +38,50 @@ class AlreadyBelongs(Exception):
 
 
 class LiveCloud(LiveService[CloudClient]):
-    """An Elastic Cloud organization seen from the provider host."""
+    """One Elastic Cloud API (or none: ``missing`` then says what to configure)."""
 
     service = "Elastic Cloud"
 
-    def __init__(self, setup: CloudSetup) -> None:
-        client = CloudClient(setup.connection) if setup.connection else None
-        super().__init__(client, setup.missing)
-        self.setup = setup
-        self._rosters: dict[str, Roster] = {}
+    def __init__(
+        self,
+        settings: CloudSettings,
+        connection: CloudConnection | None,
+        missing: str = "",
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.settings = settings
+        super().__init__(CloudClient(connection, retry=retry) if connection else None, missing)
+        self._rosters: FetchedOnce[str, Roster] = FetchedOnce()
 
     # ------------------------------------------------------------ reads
 
     def roster(self, organization: str) -> Roster:
         """Every member and invitation of the organization, from one pair of list calls."""
-        with self._lock:
-            if organization not in self._rosters:
-                members = self.client.list_members(organization)
-                invitations = self.client.list_invitations(organization)
-                self._rosters[organization] = roster_of(members, invitations)
-            return self._rosters[organization]
+
+        def fetch() -> Roster:
+            members, invitations = together(
+                partial(self.client.list_members, organization),
+                partial(self.client.list_invitations, organization),
+            )
+            return roster_of(members, invitations)
+
+        return self._rosters.get(organization, fetch)
 
     def member(self, organization: str, email: str) -> LiveMember | None:
-        return self.roster(organization).get(email.lower())
+        """The standing of ``email`` in the organization (None: neither member nor invited)."""
+        return self.roster(organization).get(email)
 
     def _forget(self, organization: str) -> None:
-        """After a failed write the organization is listed again: what happened is unknown."""
-        with self._lock:
-            self._rosters.pop(organization, None)
+        self._rosters.forget(organization)
 
     def _record(self, organization: str, email: str, live: LiveMember | None) -> None:
-        """After a successful write: the cached roster says what the write did (no re-list)."""
-        with self._lock:
-            roster = self._rosters.get(organization)
-            if roster is None:
-                return
-            updated = {k: v for k, v in roster.items() if k != email.lower()}
-            if live is not None:
-                updated[email.lower()] = live
-            self._rosters[organization] = updated
+        roster = self._rosters.known(organization)
+        if roster is None:
+            return
+        if live is None:
+            roster.drop(email)
+        else:
+            roster.put(live)
 
     # ------------------------------------------------------------ writes
 
@@ -95,7 +107,7 @@ class LiveCloud(LiveService[CloudClient]):
         except Exception:
             self._forget(organization)
             raise
-        live = roster_of([], created).get(email.lower())
+        live = roster_of([], created).get(email)
         if live is None:
             self._forget(organization)
             raise Refused(f"Elastic Cloud accepted the invitation of {email} but did not return it")
@@ -165,11 +177,32 @@ def _unauthorized(email: str, atoms: Iterable[Atom], detail: str) -> str:
     )
 
 
-class CloudProvider(ResourceProvider):
-    """What the member and roster providers share: the organization, configured in the host."""
+# ---------------------------------------------------------------- one per process
 
-    serialize_as_secret_always = False
-    _live: LiveCloud
+_shared: dict[tuple[str, CloudConnection | None], LiveCloud] = {}
+_shared_lock = threading.Lock()
 
-    def configure(self, req: ConfigureRequest) -> None:
-        self._live = LiveCloud(cloud_setup(lookup_from(req.config)))
+
+def shared_cloud(
+    settings: CloudSettings, connection: CloudConnection | None, missing: str = ""
+) -> LiveCloud:
+    """The process's ``LiveCloud`` for these settings and connection: every provider class that
+    is configured alike (member, roster) shares one, and so one roster per organization."""
+    with _shared_lock:
+        key = (settings.model_dump_json(), connection)
+        if key not in _shared:
+            _shared[key] = LiveCloud(settings, connection, missing)
+        return _shared[key]
+
+
+def cloud_from_config(config: Any) -> LiveCloud:
+    """The organization API of a provider's ``configure()`` config, shared by every provider
+    configured alike in this process. ``SetupError`` for unusable values; without a key, a
+    ``LiveCloud`` that says what to set once it is needed."""
+    get = lookup_from(config)
+    settings: CloudSettings = section(CloudSettings, "cloud", get("cloud"))
+    try:
+        connection = cloud_connection(settings, api_key=get("cloudApiKey"))
+    except MissingSetting as missing:
+        return shared_cloud(settings, None, missing.how)
+    return shared_cloud(settings, connection)

@@ -14,16 +14,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .cloud_catalog import (
-    DEPLOYMENT_ROLES,
-    ORGANIZATION_ADMIN,
-    PROJECT_ROLES,
-    Scope,
-    viewer_role,
-)
-from .config import GrantSpec, MemberSpec, RoleGrant
-from .problems import Problem, one_of
-from .versions import PROJECT_TYPES, ProjectType
+from ..cloud_catalog import ORGANIZATION_ADMIN, Scope, viewer_role
+from .spec import MemberSpec, RoleGrant
 
 ALL = "all"
 SCOPES: tuple[Scope, ...] = ("organization", "deployment", "project")
@@ -43,6 +35,8 @@ class Atom:
     application_roles: tuple[str, ...] | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        """``{scope, role, target, type?, applicationRoles?}``: the atom as Pulumi outputs and
+        reports show it."""
         out: dict[str, Any] = {"scope": self.scope, "role": self.role_id, "target": self.target}
         if self.project_type:
             out["type"] = self.project_type
@@ -52,6 +46,7 @@ class Atom:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Atom:
+        """The atom ``as_dict`` wrote (``KeyError`` when scope, role or target is missing)."""
         roles = data.get("applicationRoles")
         return cls(
             scope=data["scope"],
@@ -62,6 +57,7 @@ class Atom:
         )
 
     def describe(self) -> str:
+        """``<role> on <where>`` in words (``deployment-viewer on all deployments``)."""
         where = {
             "organization": "the organization",
             "deployment": "all deployments" if self.target == ALL else f"deployment {self.target}",
@@ -187,6 +183,7 @@ def as_dicts(atoms: Iterable[Atom]) -> list[dict[str, Any]]:
 
 
 def from_dicts(items: Iterable[Mapping[str, Any]] | None) -> Atoms:
+    """The atoms of ``as_dicts`` output (None: no atom)."""
     return frozenset(Atom.from_dict(item) for item in items or ())
 
 
@@ -202,6 +199,7 @@ class AssignmentChange:
 
     @property
     def empty(self) -> bool:
+        """Whether nothing is added or removed."""
         return not self.added and not self.removed
 
 
@@ -211,77 +209,6 @@ def plan_change(current: Iterable[Atom], desired: Iterable[Atom]) -> AssignmentC
     return AssignmentChange(added=wanted - now, removed=now - wanted)
 
 
-def hidden_targets(atoms: Iterable[Atom], ids: Iterable[str]) -> list[Atom]:
-    """The atoms naming one of ``ids`` (deployments or projects the key cannot see)."""
-    named = set(ids)
-    return [a for a in atoms if a.target in named]
-
-
 def is_organization_admin(atoms: Iterable[Atom]) -> bool:
+    """Whether the atoms grant ``organization-admin``."""
     return any(a.scope == "organization" and a.role_id == ORGANIZATION_ADMIN for a in atoms)
-
-
-# ---------------------------------------------------------------- validation
-
-
-def validate_member(email: str, spec: MemberSpec) -> list[Problem]:
-    """Role ids per scope and type, and the all-or-individual rule per type."""
-    path = f"members.{email}"
-    problems: list[Problem] = []
-    deployments = spec.deployments
-    if deployments is not None:
-        where = f"{path}.deployments"
-        if deployments.all is not None and deployments.deployments:
-            problems.append(Problem(where, _all_or_individual("deployments", "deployments")))
-        if deployments.all is not None:
-            problems += _grant_problems(deployments.all, f"{where}.all", DEPLOYMENT_ROLES, None)
-        for deployment_id, grant in (deployments.deployments or {}).items():
-            problems += _grant_problems(
-                grant, f"{where}.deployments.{deployment_id}", DEPLOYMENT_ROLES, None
-            )
-    for project_type, roles in spec.projects.items():
-        where = f"{path}.projects.{project_type}"
-        allowed = PROJECT_ROLES[project_type]
-        if roles.all is not None and roles.projects:
-            problems.append(
-                Problem(where, _all_or_individual(f"{project_type} projects", "projects"))
-            )
-        if roles.all is None and roles.projects is None:
-            problems.append(Problem(where, "set all (one role for every project) or projects"))
-        if roles.all is not None:
-            problems += _grant_problems(roles.all, f"{where}.all", allowed, project_type)
-        for project_id, grant in (roles.projects or {}).items():
-            problems += _grant_problems(
-                grant, f"{where}.projects.{project_id}", allowed, project_type
-            )
-    if not member_atoms(spec, "organization"):
-        problems.append(Problem(path, "grants no role; give at least one role", "warning"))
-    return problems
-
-
-def _all_or_individual(what: str, field: str) -> str:
-    return (
-        f"set either all (one role for all {what}, present and future) or {field} (roles per "
-        f'id), not both: individual roles need the Cloud console\'s "Role for all" set to None'
-    )
-
-
-def _grant_problems(
-    grant: GrantSpec, path: str, allowed: tuple[str, ...], project_type: ProjectType | None
-) -> list[Problem]:
-    role = grant.role
-    if role is None:
-        if project_type is None or grant.application_roles is None:
-            return [Problem(path, f"needs a role; {one_of(allowed)}")]
-        return []
-    if role in allowed:
-        return []
-    owner = next((t for t in PROJECT_TYPES if role in PROJECT_ROLES[t]), None)
-    kind = f"{project_type} projects" if project_type else "deployments"
-    if owner is not None and owner != project_type:
-        reason = f"{role!r} is a role of {owner} projects, not of {kind}"
-    elif role in DEPLOYMENT_ROLES and project_type:
-        reason = f"{role!r} is a deployment role, not a role of {kind}"
-    else:
-        reason = f"{role!r} is not a role of {kind}"
-    return [Problem(path, f"{reason}; {one_of(allowed)}")]

@@ -6,44 +6,39 @@ Three kinds of rules, each message naming the config field path:
   base XOR feature, spaces, id patterns, ``_`` metadata keys, reserved names, name length.
   Messages quote Kibana's where Kibana has one.
 * Serverless rules: no ``run_as``, ``remote_indices``, ``remote_cluster``; no Stack cases.
-* Catalog rules for the features the catalog fully knows (Cases, Connectors, alert-bearing
-  features): unknown privilege or sub-feature, a sub-feature the target release does not have,
-  a feature the target does not register. Deprecated ids give a warning naming the
-  replacement. Other feature ids are at most a warning offline; the live privileges check
-  decides them (Kibana itself stores unknown ids silently and grants nothing).
+* Which privilege names are valid (feature, sub-feature, base and Elasticsearch privileges)
+  is decided in ``privileges``; this module applies it to every place a role names one.
+
+``missing_spaces`` is the one rule that needs the live Kibana's list of spaces.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
-from .config import CustomisedAccess, KibanaEntry, RoleSpec
-from .es_privileges import CLUSTER_PRIVILEGES, INDEX_PRIVILEGES, privilege_problems
-from .feature_catalog import (
-    BY_ID,
+from ..es_privileges import Names
+from ..feature_catalog import (
     CONNECTORS,
-    FEATURES,
-    PRIMARY,
     REQUIRE_ALL_SPACES,
     Feature,
     Solution,
     alert_features,
     cases_feature,
-    features_for,
-    is_deprecated,
-    is_registered,
-    privileges_of,
-    sub_feature_history,
-    sub_features_of,
-    successor,
 )
-from .kibana_role import ALL_SPACES
-from .problems import Problem, Severity, one_of
-from .shorthand import shorthand_features
-from .versions import KibanaTarget, Version
+from ..problems import Problem, one_of
+from ..versions import KibanaTarget, Version
+from .body import ALL_SPACES
+from .expand import shorthand_features
+from .privileges import (
+    base_privilege_problems,
+    es_privilege_problems,
+    feature_privilege_problems,
+    sub_feature_problems,
+)
+from .spec import CustomisedAccess, KibanaEntry, RoleSpec
 
 # Elasticsearch built-in roles (ReservedRolesStore; docs "Built-in roles").
 RESERVED_ROLE_NAMES = frozenset(
@@ -85,8 +80,6 @@ RESERVED_ROLE_NAMES = frozenset(
 MAX_NAME_LENGTH = 507  # Elasticsearch native realm (NativeRealmValidationUtil)
 SERVERLESS_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9._-]*$")
 SPACE_ID = re.compile(r"^[a-z0-9_-]+$")
-FEATURE_ID = re.compile(r"^[a-zA-Z0-9_-]+$")
-BASE_PRIVILEGES = PRIMARY
 
 # Release gates of body fields (terraform-provider-elasticstack models.go; Kibana PR #182377).
 FIELD_SINCE = {
@@ -97,8 +90,21 @@ FIELD_SINCE = {
 SERVERLESS_FORBIDDEN = ("run_as", "remote_indices", "remote_cluster")
 
 
-def validate_role(name: str, spec: RoleSpec, target: KibanaTarget) -> list[Problem]:
-    """Every problem of one role for one target; an empty list means it can be sent."""
+def validate_role(
+    name: str,
+    spec: RoleSpec,
+    target: KibanaTarget,
+    es_names: Names | None = None,
+    *,
+    live_features: bool = False,
+) -> list[Problem]:
+    """Every problem of one role for one target; an empty list means it can be sent.
+
+    ``es_names`` is the target's own list of Elasticsearch privilege names, when the live
+    Kibana gave it (``GET /internal/security/esPrivileges/builtin``); else the catalog's.
+    ``live_features``: the raw feature ids and privileges are checked against the live
+    privileges API (``privileges.live_problems``), not against the offline catalog.
+    """
     path = f"roles.{name}"
     return sorted(
         [
@@ -108,10 +114,10 @@ def validate_role(name: str, spec: RoleSpec, target: KibanaTarget) -> list[Probl
             *(
                 p
                 for i, entry in enumerate(spec.kibana)
-                for p in _entry_problems(entry, f"{path}.kibana[{i}]", target)
+                for p in _entry_problems(entry, f"{path}.kibana[{i}]", target, live_features)
             ),
             *_overlap_problems(spec, path, target),
-            *_elasticsearch_problems(spec, path, target),
+            *_elasticsearch_problems(spec, path, target, es_names),
             *_metadata_problems(spec, path),
         ]
     )
@@ -193,7 +199,6 @@ def _no_cases_reason(solution: Solution, target: KibanaTarget) -> str:
 def _access_problems(
     access: CustomisedAccess, feature: Feature, path: str, target: KibanaTarget
 ) -> Iterator[Problem]:
-    subs = [s.id for s in sub_features_of(feature, target)]
     if access.allow and access.access == "all":
         yield Problem(
             f"{path}.allow",
@@ -205,31 +210,18 @@ def _access_problems(
             f"{path}.deny", "has no effect with access: read, which includes no sub-feature"
         )
     for field, chosen in (("allow", access.allow), ("deny", access.deny)):
-        for i, privilege in enumerate(chosen):
-            if privilege not in subs:
-                yield Problem(
-                    f"{path}.{field}[{i}]", _unknown_sub_feature(privilege, feature, target)
-                )
+        yield from sub_feature_problems(chosen, feature, f"{path}.{field}", target)
     both = sorted(set(access.allow) & set(access.deny))
     if both:
         yield Problem(path, f"{', '.join(both)} is both allowed and denied")
 
 
-def _unknown_sub_feature(privilege: str, feature: Feature, target: KibanaTarget) -> str:
-    subs = [s.id for s in sub_features_of(feature, target)]
-    later = sub_feature_history(feature, privilege)
-    if later is not None and not target.serverless and later.since > target.version:
-        return (
-            f"{privilege!r} is not a sub-feature privilege of {feature.id} in {target}; it was "
-            f"added in {later.since.major}.{later.since.minor}; {one_of(subs)}"
-        )
-    return f"{privilege!r} is not a sub-feature privilege of {feature.id}; {one_of(subs)}"
-
-
 # ---------------------------------------------------------------- raw Kibana entries
 
 
-def _entry_problems(entry: KibanaEntry, path: str, target: KibanaTarget) -> Iterator[Problem]:
+def _entry_problems(
+    entry: KibanaEntry, path: str, target: KibanaTarget, live: bool
+) -> Iterator[Problem]:
     yield from _space_problems(entry.spaces, f"{path}.spaces")
     granted = {f: p for f, p in entry.feature.items() if p}
     if not entry.base and not granted:
@@ -238,13 +230,11 @@ def _entry_problems(entry: KibanaEntry, path: str, target: KibanaTarget) -> Iter
         yield Problem(
             path, "definition of [feature] isn't allowed when non-empty [base] is defined."
         )
-    for i, base in enumerate(entry.base):
-        if base not in BASE_PRIVILEGES:
-            yield Problem(
-                f"{path}.base[{i}]", f"{base!r} is not a base privilege; {one_of(PRIMARY)}"
-            )
+    yield from base_privilege_problems(entry.base, f"{path}.base")
     for feature_id, privileges in entry.feature.items():
-        yield from _feature_problems(feature_id, privileges, f"{path}.feature.{feature_id}", target)
+        yield from feature_privilege_problems(
+            feature_id, privileges, f"{path}.feature.{feature_id}", target, live=live
+        )
         yield from _all_spaces_problems(feature_id, privileges, entry.spaces, path)
 
 
@@ -261,83 +251,6 @@ def _all_spaces_problems(
                 f"selected but received [{','.join(spaces)}]; use spaces: ['*'] for it, in an "
                 "entry of its own",
             )
-
-
-def _feature_problems(
-    feature_id: str, privileges: list[str], path: str, target: KibanaTarget
-) -> Iterator[Problem]:
-    if not FEATURE_ID.match(feature_id):
-        yield Problem(path, "only a-z, A-Z, 0-9, '_', and '-' are allowed")
-        return
-    for i, privilege in enumerate(privileges):
-        if not FEATURE_ID.match(privilege):
-            yield Problem(f"{path}[{i}]", "only a-z, A-Z, 0-9, '_', and '-' are allowed")
-    feature = BY_ID.get(feature_id)
-    if feature is None:
-        yield Problem(path, _not_in_catalog(feature_id, target), "warning")
-        return
-    severity: Severity = "error" if feature.fully_known else "warning"
-    if not is_registered(feature, target):
-        yield Problem(path, _not_registered(feature, target), severity)
-        return
-    if is_deprecated(feature, target):
-        yield Problem(path, _deprecated(feature, target), "warning")
-    allowed = privileges_of(feature, target)
-    for i, privilege in enumerate(privileges):
-        if privilege in allowed or not FEATURE_ID.match(privilege):
-            continue
-        if privilege in {s.id for s in feature.sub_features}:
-            message = _unknown_sub_feature(privilege, feature, target)
-        else:
-            message = (
-                f"{privilege!r} is not a privilege of {feature_id} in {target}; {one_of(allowed)}"
-            )
-            later = sub_feature_history(feature, privilege)
-            if later is not None:
-                message = _unknown_sub_feature(privilege, feature, target)
-        yield Problem(f"{path}[{i}]", message, severity)
-
-
-def close_matches(feature_id: str, target: KibanaTarget) -> list[str]:
-    """Current feature ids of the target that look like a mistyped one."""
-    current = [f.id for f in features_for(target).values() if not is_deprecated(f, target)]
-    return difflib.get_close_matches(feature_id, current, n=3, cutoff=0.75)
-
-
-def _not_in_catalog(feature_id: str, target: KibanaTarget) -> str:
-    near = close_matches(feature_id, target)
-    hint = f" (did you mean {', '.join(near)}?)" if near else ""
-    return (
-        f"feature {feature_id!r} is not in the offline catalog{hint}; the live check against "
-        f"{target}'s privileges API decides, and Kibana would store an unknown id and grant nothing"
-    )
-
-
-def _not_registered(feature: Feature, target: KibanaTarget) -> str:
-    current = successor_in(feature, target)
-    hint = f"; use {current.id}" if current else ""
-    if target.serverless:
-        return f"feature {feature.id} does not exist on {target}{hint}"
-    added = f" (added in {feature.since.major}.{feature.since.minor})" if feature.since else ""
-    return f"feature {feature.id} does not exist in {target}{added}{hint}"
-
-
-def successor_in(feature: Feature, target: KibanaTarget) -> Feature | None:
-    """The registered, current feature of the same lineage, if any."""
-    for candidate in FEATURES:
-        if (
-            candidate.lineage == feature.lineage
-            and is_registered(candidate, target)
-            and not is_deprecated(candidate, target)
-        ):
-            return candidate
-    return None
-
-
-def _deprecated(feature: Feature, target: KibanaTarget) -> str:
-    current = successor(feature.id, target)
-    replacement = f"; use {current.id}" if current else ""
-    return f"feature {feature.id} is deprecated in {target}{replacement}"
 
 
 # ---------------------------------------------------------------- across entries
@@ -379,7 +292,9 @@ def _overlap_problems(spec: RoleSpec, path: str, target: KibanaTarget) -> Iterat
 # ---------------------------------------------------------------- Elasticsearch part
 
 
-def _elasticsearch_problems(spec: RoleSpec, path: str, target: KibanaTarget) -> Iterator[Problem]:
+def _elasticsearch_problems(
+    spec: RoleSpec, path: str, target: KibanaTarget, live: Names | None
+) -> Iterator[Problem]:
     es = spec.elasticsearch
     where = f"{path}.elasticsearch"
     present = {
@@ -399,11 +314,19 @@ def _elasticsearch_problems(spec: RoleSpec, path: str, target: KibanaTarget) -> 
         for field in SERVERLESS_FORBIDDEN:
             if present[field]:
                 yield Problem(f"{where}.{field}", "is not allowed in serverless custom roles")
-    yield from privilege_problems(es.cluster, f"{where}.cluster", "cluster", CLUSTER_PRIVILEGES)
+    yield from es_privilege_problems(es.cluster, f"{where}.cluster", "cluster", target, live)
+    for i, remote in enumerate([] if target.serverless else es.remote_cluster):
+        yield from es_privilege_problems(
+            remote.privileges,
+            f"{where}.remote_cluster[{i}].privileges",
+            "remote_cluster",
+            target,
+            live,
+        )
     for kind, entries in (("indices", es.indices), ("remote_indices", es.remote_indices)):
         for i, entry in enumerate(entries):
-            yield from privilege_problems(
-                entry.privileges, f"{where}.{kind}[{i}].privileges", "index", INDEX_PRIVILEGES
+            yield from es_privilege_problems(
+                entry.privileges, f"{where}.{kind}[{i}].privileges", "index", target, live
             )
             if isinstance(entry.query, str) and entry.query.strip():
                 try:
@@ -412,3 +335,21 @@ def _elasticsearch_problems(spec: RoleSpec, path: str, target: KibanaTarget) -> 
                     yield Problem(
                         f"{where}.{kind}[{i}].query", "is not valid JSON (a query DSL object)"
                     )
+
+
+def missing_spaces(name: str, body: Mapping[str, Any], existing: set[str]) -> list[Problem]:
+    """Spaces a rendered role names that do not exist (yet) in Kibana: a warning, since Kibana
+    stores the role and it takes effect once the space is created (cloud-on-k8s#5395)."""
+    problems = []
+    for i, entry in enumerate(body.get("kibana") or ()):
+        absent = sorted(s for s in entry.get("spaces") or () if s != "*" and s not in existing)
+        if absent:
+            problems.append(
+                Problem(
+                    f"roles.{name}.kibana[{i}].spaces",
+                    f"space {', '.join(absent)} does not exist in Kibana; the role grants nothing "
+                    "there until it is created (Stack Management → Spaces)",
+                    "warning",
+                )
+            )
+    return problems

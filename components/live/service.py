@@ -1,0 +1,45 @@
+"""What the live views of Kibana and of Elastic Cloud share: a client when one is configured."""
+
+from __future__ import annotations
+
+from typing import Generic, Self, TypeVar
+
+from ..clients.http import ServiceClient
+from .errors import SetupError
+
+Client = TypeVar("Client", bound=ServiceClient)
+
+
+class LiveService(Generic[Client]):
+    """A service seen from the provider host or a live command. ``missing`` says what to
+    configure when no client could be made (no URL, no credential); use it with ``with`` to
+    release the connections."""
+
+    service = "the service"
+
+    def __init__(self, client: Client | None, missing: str = "") -> None:
+        self._client = client
+        self.missing = missing
+
+    @property
+    def reachable_config(self) -> bool:
+        """Whether the URL and credentials are configured (not whether the service answers)."""
+        return self._client is not None
+
+    @property
+    def client(self) -> Client:
+        """The client; ``SetupError`` saying what to set when none is configured."""
+        if self._client is None:
+            raise SetupError(f"no {self.service} to talk to: {self.missing}")
+        return self._client
+
+    def close(self) -> None:
+        """Release the client's connections."""
+        if self._client is not None:
+            self._client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
