@@ -26,6 +26,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--cloud-port", type=int, default=9443, help="Elastic Cloud port (0: any free port)"
     )
     parser.add_argument(
+        "--es-port",
+        type=int,
+        default=None,
+        metavar="PORT",
+        help="also serve an Elasticsearch root stand-in (GET / only, with X-Elastic-Product) on "
+        "this port (0: any free port); off by default",
+    )
+    parser.add_argument(
         "--profile",
         default="9.1.0",
         help="Kibana version (8.16.0, 9.1.0, ...) or serverless-observability, "
@@ -46,7 +54,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--shuffle", action="store_true", help="return set-like arrays in random order"
     )
+    parser.add_argument(
+        "--invite-rate-limit",
+        type=_positive,
+        default=10,
+        metavar="N",
+        help="invitations Elastic Cloud creates per clock-minute before it answers 429 "
+        "(default 10; the real limit is not published)",
+    )
     return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             controls=args.controls,
             shuffle=args.shuffle,
             cluster_uuid=args.cluster_uuid,
+            invite_rate_limit=args.invite_rate_limit,
+            es_port=args.es_port,
         )
         sandbox.start()
     except (ValueError, OSError) as exc:
@@ -74,7 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        print(f"sandbox: kibana {sandbox.kibana_url} cloud {sandbox.cloud_url}", flush=True)
+        line = f"sandbox: kibana {sandbox.kibana_url} cloud {sandbox.cloud_url}"
+        if sandbox.has_es:
+            line += f" elasticsearch {sandbox.es_url}"
+        print(line, flush=True)
         while not stop.wait(0.5):
             pass
     finally:

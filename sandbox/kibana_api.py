@@ -288,7 +288,30 @@ def internal_route_refusal(ctx: Context, req: Request) -> Response | None:
     )
 
 
+_READ_QUERY = ("replaceDeprecatedPrivileges",)
+
+
+def read_query_problem(ctx: Context, req: Request) -> Response | None:
+    """Kibana 8.16+ validates the query of the role GET routes (get.ts / get_all.ts:
+    ``schema.object({replaceDeprecatedPrivileges: schema.maybe(schema.boolean())})``), so any
+    other key is a 400: a write-only flag such as ``createOnly`` sent on a read
+    (terraform-provider-elasticstack#933). The flag itself is accepted, and not applied here."""
+    if not ctx.profile.at_least("8.16.0"):
+        return None
+    for key, value in req.query.items():
+        if key not in _READ_QUERY:
+            return kibana_error(400, f"[request query.{key}]: definition for this key is missing")
+        if value.lower() not in ("true", "false"):
+            return kibana_error(
+                400, f"[request query.{key}]: expected value of type [boolean] but got [string]"
+            )
+    return None
+
+
 def list_roles(ctx: Context, req: Request, params: dict[str, str]) -> Response:
+    refused = read_query_problem(ctx, req)
+    if refused is not None:
+        return refused
     names = set(ctx.world.roles)
     if not ctx.profile.serverless:
         names |= set(RESERVED_ROLES)
@@ -301,6 +324,9 @@ def list_roles(ctx: Context, req: Request, params: dict[str, str]) -> Response:
 
 
 def get_role(ctx: Context, req: Request, params: dict[str, str]) -> Response:
+    refused = read_query_problem(ctx, req)
+    if refused is not None:
+        return refused
     stored = _role(ctx, params["name"])
     if stored is None:
         return kibana_error(404, "Not Found")

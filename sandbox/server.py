@@ -1,4 +1,5 @@
-"""The two HTTP servers (Kibana and Elastic Cloud) and the ``Sandbox`` that runs them.
+"""The HTTP servers (Kibana, Elastic Cloud, and optionally an Elasticsearch root stand-in) and
+the ``Sandbox`` that runs them.
 
 Every request goes: controls (``/_sandbox/``) → latency and faults → rate limit (Cloud) →
 auth → route → save the state after a successful write. Each request is logged (method, path,
@@ -23,14 +24,14 @@ from types import TracebackType
 from typing import Any, Literal, Self
 from urllib.parse import parse_qsl, urlsplit
 
-from sandbox import cloud_api, control_api, kibana_api
+from sandbox import cloud_api, control_api, es_api, kibana_api
 from sandbox.context import Context, Fault, Runtime
 from sandbox.kibana_catalog import LICENSES
 from sandbox.profiles import parse_profile
 from sandbox.state import World
 from sandbox.web import Request, Response, Route, cloud_error, find_route, kibana_error
 
-Service = Literal["kibana", "cloud"]
+Service = Literal["kibana", "cloud", "elasticsearch"]
 HOST = "127.0.0.1"
 
 
@@ -141,10 +142,12 @@ class _Handler(BaseHTTPRequestHandler):
         if service == "cloud":
             limited, extra = cloud_api.rate_limit(ctx)
             response = cloud_api.authorize(ctx, req, route) or limited
+        elif service == "elasticsearch":
+            response = es_api.authorize(ctx, req, route)
         else:
             response = kibana_api.authorize(ctx, req, route)
         if response is None and found is None:
-            response = _not_found(service)
+            response = _not_found(service, req)
         if response is None and found is not None:
             try:
                 response = found[0].handler(ctx, req, found[1])
@@ -254,6 +257,7 @@ _OVERSIZE_WRAP = {"kibana": (b"[", b"]"), "cloud": (b'{"members":[', b"]}")}
 def _oversized(service: Service, size: int) -> Iterator[bytes]:
     """The chunks of an oversized answer of exactly ``size`` bytes: as many list items as fit
     (each of the same length), then blanks before the closing bracket."""
+    service = service if service in _OVERSIZE_ITEM else "kibana"
     template = json.dumps(_OVERSIZE_ITEM[service]).replace("{n:09d}", "%(n)09d")
     opening, closing = _OVERSIZE_WRAP[service]
     room = size - len(opening) - len(closing)
@@ -308,24 +312,31 @@ def _fault_response(service: Service, fault: Fault) -> Response:
     message = f"sandbox fault: {_phrase(status)}"
     if service == "kibana":
         return kibana_error(status, message, headers)
+    if service == "elasticsearch":
+        return es_api.es_error(status, message, headers)
     code = "root.rate_limited" if status == 429 else "root.unavailable"
     return cloud_error(status, code, message, headers)
 
 
-def _not_found(service: Service) -> Response:
+def _not_found(service: Service, req: Request | None = None) -> Response:
     if service == "kibana":
         return kibana_error(404, "Not Found")
+    if service == "elasticsearch":
+        return es_api.no_handler(req) if req is not None else es_api.es_error(404, "Not Found")
     return cloud_error(404, "root.resource_not_found", "The requested resource could not be found")
 
 
 def _server_error(service: Service) -> Response:
     if service == "kibana":
         return kibana_error(500, "An internal server error occurred.")
+    if service == "elasticsearch":
+        return es_api.es_error(500, "An internal server error occurred.")
     return cloud_error(500, "root.unexpected_error", "An unexpected error occurred")
 
 
 class Sandbox:
-    """A local Kibana and Elastic Cloud organization API in one process.
+    """A local Kibana and Elastic Cloud organization API in one process (and, with ``es_port``,
+    an Elasticsearch root stand-in: ``GET /`` only, see ``sandbox.es_api``).
 
     ``profile`` is a Kibana version (``9.1.0``) or ``serverless-observability|security|search``;
     ``license`` is ``basic``, ``gold``, ``platinum`` (default) or ``enterprise``. Both servers
@@ -335,7 +346,9 @@ class Sandbox:
     ``/_sandbox/`` routes (see ``sandbox.controls``); ``shuffle`` returns set-like arrays in
     random order. ``cluster_uuid`` is the uuid of the Elasticsearch cluster behind Kibana
     (``GET /api/stats``): random per new world unless given, kept in the state file; give two
-    sandboxes the same one to play two Kibanas of one cluster.
+    sandboxes the same one to play two Kibanas of one cluster. ``invite_rate_limit`` is how many
+    invitations Cloud creates per clock-minute before it answers 429. ``es_port`` (None: off; 0:
+    any free port) serves the Elasticsearch root stand-in of that cluster.
     """
 
     def __init__(
@@ -351,11 +364,14 @@ class Sandbox:
         shuffle: bool = False,
         invite_rate_limit: int = 10,
         cluster_uuid: str | None = None,
+        es_port: int | None = None,
     ) -> None:
         if license not in LICENSES:
             raise ValueError(f"license {license!r} is not known; allowed: {', '.join(LICENSES)}")
         if not api_key:
             raise ValueError("the API key must not be empty")
+        if invite_rate_limit < 1:
+            raise ValueError("the invitation rate limit must be at least 1 a minute")
         parsed = parse_profile(profile)
         path = Path(state_file) if state_file is not None else None
         world = World.load(path) if path is not None else World.initial()
@@ -379,19 +395,22 @@ class Sandbox:
         self.routes: dict[Service, list[Route]] = {
             "kibana": kibana_api.routes(self.context),
             "cloud": cloud_api.routes(self.context),
+            "elasticsearch": es_api.routes(self.context),
         }
-        self._ports = {"kibana": kibana_port, "cloud": cloud_port}
+        self._ports: dict[Service, int] = {"kibana": kibana_port, "cloud": cloud_port}
+        if es_port is not None:
+            self._ports["elasticsearch"] = es_port
         self._servers: dict[Service, _Server] = {}
         self._threads: list[threading.Thread] = []
 
     def start(self) -> Self:
-        """Bind both servers on 127.0.0.1 and serve them in daemon threads."""
+        """Bind the servers on 127.0.0.1 and serve them in daemon threads."""
         if self._servers:
             return self
         self.stopping.clear()
         try:
-            for service in ("kibana", "cloud"):
-                self._servers[service] = _Server(self._ports[service], service, self)
+            for service, port in self._ports.items():
+                self._servers[service] = _Server(port, service, self)
         except BaseException:
             self.stop()
             raise
@@ -439,6 +458,21 @@ class Sandbox:
     @property
     def cloud_url(self) -> str:
         return f"http://{HOST}:{self.cloud_port}"
+
+    @property
+    def es_port(self) -> int:
+        """The Elasticsearch root stand-in's port (RuntimeError when it was not asked for)."""
+        if "elasticsearch" not in self._ports:
+            raise RuntimeError("the sandbox has no Elasticsearch stand-in: give es_port")
+        return self._port("elasticsearch")
+
+    @property
+    def es_url(self) -> str:
+        return f"http://{HOST}:{self.es_port}"
+
+    @property
+    def has_es(self) -> bool:
+        return "elasticsearch" in self._ports
 
     def __enter__(self) -> Self:
         return self.start()

@@ -131,12 +131,18 @@ def stack_document(
 
 def rendered(n: int, changed: bool = False) -> dict[str, Any]:
     """Our rendering of the config: ``{"roles": {name: PUT body}, "members": {email: RA}}``."""
+    return render_values(values(n, changed))
+
+
+def render_values(v: dict[str, Any]) -> dict[str, Any]:
+    """Our rendering of any ``roles`` / ``members`` config values (for the sandbox's
+    organization and Kibana version), unvalidated: what the HCL of both peers is written from."""
     from components.core.stack import parse_config, render_stack
     from components.core.versions import KibanaTarget
 
-    v = values(n, changed)
-    v["cloud"] = {"organizationId": ORGANIZATION_ID}
-    return render_stack(parse_config(v), KibanaTarget.of(KIBANA_VERSION))
+    config = {"roles": v.get("roles") or {}, "members": v.get("members") or {}}
+    config["cloud"] = {"organizationId": ORGANIZATION_ID}
+    return render_stack(parse_config(config), KibanaTarget.of(KIBANA_VERSION))
 
 
 # ---------------------------------------------------------------- HCL
@@ -295,7 +301,12 @@ def members_tf(n: int, changed: bool = False) -> str:
     """One ``ec_organization`` with the owner and N members (no provider settings). The
     organization cannot be created, only imported: a Terraform 1.5 ``import`` block does it
     in the first apply."""
-    members = rendered(n, changed)["members"]
+    return organization_hcl(rendered(n, changed)["members"])
+
+
+def organization_hcl(members: dict[str, Any]) -> str:
+    """The imported ``ec_organization`` holding exactly these members (email -> the Cloud
+    ``RoleAssignments`` of our rendering); list the owner too: the resource is authoritative."""
     body = ",\n".join(member_hcl(email, ra) for email, ra in members.items())
     return (
         f'import {{\n  to = ec_organization.org\n  id = "{ORGANIZATION_ID}"\n}}\n\n'

@@ -1,34 +1,40 @@
-"""The side-by-side benchmark: the same declarations through the Terraform peers (and, once the
-lead wires the real Pulumi engine, through us) on the same sandbox, measured in one run.
+"""The side-by-side benchmark: the same declarations through the Terraform peers and through
+elastic-access under the real Pulumi engine, on the same sandbox, measured in one run.
 
-For each N (default 10 100 500) and each tool: **create** (from nothing), a **no-op** apply,
-a **refresh** (``terraform plan -refresh-only``), and a **one-role change** (one role and one
-member changed). Each operation records its wall time and the requests the sandbox saw, by
-method (from its request log, ``/_sandbox/requests``), per service (kibana / cloud), and how
-many were refused (non-2xx). Every sandbox request gets ``--latency`` seconds (20 ms by
-default, as issue 14 asks).
+For each N (default 10 100 500) and each tool: **create** (from nothing), a **no-op** apply /
+up, a **refresh** (``terraform plan -refresh-only`` / ``pulumi refresh``), and a **one-role
+change** (one role and one member changed). Each operation records its wall time and the
+requests the sandbox saw, by method (from its request log, ``/_sandbox/requests``), per service
+(kibana / cloud), and how many were refused (non-2xx). Every sandbox request gets ``--latency``
+seconds (20 ms by default, as issue 14 asks).
 
-The peers run as ONE Terraform root holding both providers (``elasticstack`` for the N roles,
-``ec`` for the organization's N members), as our one stack holds both.
+* The peers run as ONE Terraform root holding both providers (``elasticstack`` for the N roles,
+  ``ec`` for the organization's N members), as our one stack holds both; Terraform's default
+  parallelism (10).
+* Our side (:class:`PulumiOurs`) is the project's program and providers under the CLI of
+  ``make pulumi-cli`` (``tests/support/engine.EngineDeployment``), with the stack config of
+  ``declarations.stack_document``; ``pulumi up`` previews and then updates, as the CLI does;
+  the engine's default parallelism. Without the CLI our columns stay empty (one line says so).
 
 Usage::
 
-    python -m benchmarks.peers.driver [N ...] [--latency 0.02] [--json FILE]
+    python -m benchmarks.peers.driver [N ...] [--repeat R] [--latency 0.02] [--json FILE]
         [--sandbox KIBANA_URL CLOUD_URL]     # a running sandbox started with --controls
 
-Without ``--sandbox`` it runs one in-process, with the invitation rate limit raised (the
-sandbox's default of 10 invitations a minute stops ``ec_organization`` past 10 members, and
-its CLI has no option for it yet). A running sandbox keeps its own limit.
-
-Our side plugs in at :func:`ours`: a :class:`Tool` whose operations run our stack; until the
-lead wires it, the table shows ``-`` for us and for the ratio.
+``--repeat R`` runs every (N, tool) R times, the tools taking turns, and the table shows the
+median of each figure (the machine is shared: single runs are noisy). Without ``--sandbox`` it
+runs one in-process sandbox with the invitation rate limit raised for both tools alike (the
+sandbox's default of 10 invitations a minute stops ``ec_organization`` past 10 members: it does
+not retry the 429); a running sandbox keeps its own limit (``--invite-rate-limit``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import shutil
+import statistics
 import sys
 import time
 from collections import Counter
@@ -44,6 +50,7 @@ from benchmarks.peers.terraform import PEERS_BIN, ROOT, Terraform, missing, stam
 OPERATIONS = ("create", "noop", "refresh", "change")
 API_KEY = "sandbox"
 WORK = ROOT / ".peers" / "work" / "bench"
+INVITE_LIMIT = 1_000_000  # invitations a minute, for both tools alike
 
 
 # ---------------------------------------------------------------- the sandbox
@@ -73,11 +80,7 @@ class SandboxHandle:
 def in_process_sandbox() -> Iterator[SandboxHandle]:
     from sandbox.server import Sandbox
 
-    try:
-        sb = Sandbox(controls=True, invite_rate_limit=1_000_000)
-    except TypeError:  # a sandbox without that knob
-        sb = Sandbox(controls=True)
-    with sb:
+    with Sandbox(controls=True, invite_rate_limit=INVITE_LIMIT) as sb:
         yield SandboxHandle(sb.kibana_url, sb.cloud_url)
 
 
@@ -86,7 +89,8 @@ def in_process_sandbox() -> Iterator[SandboxHandle]:
 
 class Tool(Protocol):
     """One tool under measurement. ``prepare`` starts from an empty sandbox with the inputs for
-    N; each operation returns ``(ok, note)``; ``close`` cleans up."""
+    N; each operation returns ``(ok, note)``. A tool may have ``before_<operation>()`` (e.g.
+    writing the changed declarations), run before the clock starts."""
 
     name: str
 
@@ -149,19 +153,139 @@ class TerraformPeers:
         assert self.tf is not None
         return self._done(self.tf.plan_refresh_only())  # exit 0: nothing drifted
 
-    def change(self) -> tuple[bool, str]:
+    def before_change(self) -> None:
         assert self.tf is not None
         (self.tf.workdir / "roles.tf").write_text(decl.roles_tf(self.n, changed=True))
         (self.tf.workdir / "members.tf").write_text(decl.members_tf(self.n, changed=True))
+
+    def change(self) -> tuple[bool, str]:
+        assert self.tf is not None
         return self._done(self.tf.apply())
 
 
-def ours() -> Tool | None:
-    """Our side: the lead wires the real Pulumi engine here. Return a :class:`Tool` that, for
-    N, writes ``decl.stack_document(n, kibana_url, cloud_url)`` as a stack file and runs
-    ``pulumi up`` (create, then no-op), ``pulumi refresh`` and ``pulumi up`` after
-    ``decl.stack_document(n, ..., changed=True)``. ``None`` leaves our columns empty."""
-    return None
+class PulumiOurs:
+    """elastic-access through the real Pulumi engine (``tests/support/engine.EngineDeployment``:
+    the CLI of ``make pulumi-cli``, a file backend, the project's own program and providers),
+    with the stack config of :func:`declarations.stack_document`. ``pulumi up`` previews first
+    and then updates, as the CLI does (``terraform apply`` plans first too); the refresh is
+    ``pulumi refresh --yes``; the engine's default parallelism."""
+
+    name = "ours"
+
+    def __init__(self, parallel: int | None = None, env: dict[str, str] | None = None) -> None:
+        self.parallel = parallel
+        self.env = env or {}
+        self.n = 0
+        self.sandbox: SandboxHandle | None = None
+        self.stack: Any = None
+
+    def _config(self, changed: bool) -> dict[str, Any]:
+        assert self.sandbox is not None
+        document = decl.stack_document(
+            self.n, self.sandbox.kibana_url, self.sandbox.cloud_url, changed=changed
+        )
+        prefix = "elastic-access:"
+        return {k.removeprefix(prefix): v for k, v in document["config"].items()}
+
+    def prepare(self, n: int, sandbox: SandboxHandle) -> None:
+        from tests.support.engine import EngineDeployment
+
+        folder = WORK / str(n) / "pulumi"
+        shutil.rmtree(folder, ignore_errors=True)
+        self.n, self.sandbox = n, sandbox
+        self.stack = EngineDeployment(
+            self._config(changed=False),
+            folder,
+            secrets={"kibanaApiKey": API_KEY, "cloudApiKey": API_KEY},
+            parallel=self.parallel,
+            stack="bench",
+            env=self.env,
+        )
+
+    def _run(self, operation: Callable[[], Any], check: Callable[[Any], str]) -> tuple[bool, str]:
+        try:
+            plan = operation()
+        except Exception as error:  # a failed run is a result of the table, not a crash
+            return False, " | ".join(str(error).strip().splitlines()[-6:])
+        problem = check(plan)
+        return not problem, problem
+
+    def create(self) -> tuple[bool, str]:
+        expected = 2 * self.n + 2  # the roles, the members with the owner, the roster
+
+        def check(plan: Any) -> str:
+            created = [k for k, v in plan.changed().items() if v == "create"]
+            return "" if len(created) == expected else f"created {len(created)} of {expected}"
+
+        return self._run(self.stack.up, check)
+
+    def noop(self) -> tuple[bool, str]:
+        def check(plan: Any) -> str:
+            return "" if not plan.changed() else f"the no-op up changed {plan.changed()}"
+
+        return self._run(self.stack.up, check)
+
+    def refresh(self) -> tuple[bool, str]:
+        def check(plan: Any) -> str:
+            return "" if not plan.changed() else f"the refresh found drift {plan.changed()}"
+
+        return self._run(self.stack.refresh, check)
+
+    def before_change(self) -> None:
+        """The changed config, written as the e2e tests do (a new driver on the same folder:
+        the stack, its backend and its secrets stay); not part of the measured time."""
+        from tests.support.engine import EngineDeployment
+
+        assert self.stack is not None
+        self.stack = EngineDeployment(
+            self._config(changed=True),
+            self.stack.workdir,
+            secrets={"kibanaApiKey": API_KEY, "cloudApiKey": API_KEY},
+            parallel=self.parallel,
+            stack="bench",
+            env=self.env,
+        )
+
+    def change(self) -> tuple[bool, str]:
+        wanted = {decl.role_name(0): "update", decl.member_email(0): "update"}
+
+        def check(plan: Any) -> str:
+            return "" if plan.changed() == wanted else f"changed {plan.changed()}"
+
+        return self._run(self.stack.up, check)
+
+
+def engine_version() -> str:
+    """The Pulumi CLI's version (``pulumi version``), or why it is unknown."""
+    import subprocess
+
+    from tests.support.engine import CLI_ROOT
+
+    try:
+        done = subprocess.run(
+            [str(CLI_ROOT / "bin" / "pulumi"), "version"],
+            capture_output=True, text=True, timeout=60, check=True,
+            env={"PULUMI_SKIP_UPDATE_CHECK": "true", "PATH": ""},
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError) as error:
+        return f"pulumi CLI: version unknown ({error})"
+    return f"elastic-access under the Pulumi CLI {done.stdout.strip()} (make pulumi-cli)"
+
+
+SKIP_CHECKPOINTS = {"PULUMI_SKIP_CHECKPOINTS": "true"}
+
+
+def ours(skip_checkpoints: bool = False) -> Tool | None:
+    """Our side: elastic-access under the real Pulumi engine, or None (with a line saying why)
+    when ``make pulumi-cli`` has not built the CLI. ``skip_checkpoints``: the engine saves the
+    state once at the end instead of after every step (``PULUMI_SKIP_CHECKPOINTS``)."""
+    from tests.support.engine import cli_missing
+
+    why = cli_missing()
+    if why is not None:
+        print(f"our side skipped: {why} (run `make pulumi-cli`)", flush=True)
+        return None
+    return PulumiOurs(env=SKIP_CHECKPOINTS if skip_checkpoints else None)
 
 
 # ---------------------------------------------------------------- measuring
@@ -178,10 +302,18 @@ class Measure:
     by_service: dict[str, dict[str, int]] = field(default_factory=dict)
     refused: int = 0  # non-2xx answers (and dropped connections)
     note: str = ""
+    cpu: float | None = None  # CPU seconds of the tool's processes (user + system)
 
     @property
     def total(self) -> int:
         return sum(self.requests.values())
+
+
+def _children_cpu() -> float:
+    """CPU seconds of every finished child process (and theirs, once waited for): the tool's
+    own cost, which a shared machine's load does not inflate as it does wall time."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def tally(log: list[dict[str, Any]]) -> tuple[dict[str, int], dict[str, dict[str, int]], int]:
@@ -198,13 +330,21 @@ def measure(tool: Tool, n: int, sandbox: SandboxHandle, latency: float) -> list[
     tool.prepare(n, sandbox)
     out = []
     for op in OPERATIONS:
+        before = getattr(tool, f"before_{op}", None)
+        if before is not None:
+            before()  # writing the changed declarations is not part of the operation
         sandbox.controls.clear_requests()
+        cpu = _children_cpu()
         started = time.perf_counter()
         ok, note = getattr(tool, op)()
         seconds = time.perf_counter() - started
+        cpu = _children_cpu() - cpu
         by_method, by_service, refused = tally(sandbox.controls.requests())
-        out.append(Measure(tool.name, n, op, ok, seconds, by_method, by_service, refused, note))
+        out.append(
+            Measure(tool.name, n, op, ok, seconds, by_method, by_service, refused, note, cpu)
+        )
         print(f"  {tool.name:9} N={n:<4} {op:8} {'ok ' if ok else 'ERR'} {seconds:8.2f} s "
+              f"cpu {cpu:7.2f} s "
               f"{sum(by_method.values()):6} requests {by_method}" + (f"  {note}" if note else ""),
               flush=True)  # fmt: skip
         if not ok and op == "create":
@@ -212,7 +352,7 @@ def measure(tool: Tool, n: int, sandbox: SandboxHandle, latency: float) -> list[
     return out
 
 
-def _methods(m: Measure | None) -> str:
+def _methods(m: Measure | Summary | None) -> str:
     if m is None:
         return "-"
     order = ("GET", "PUT", "POST", "DELETE")
@@ -221,56 +361,157 @@ def _methods(m: Measure | None) -> str:
     return ", ".join(parts) or "none"
 
 
+@dataclass
+class Summary:
+    """The runs of one (tool, N, operation): median time, median requests per method, the
+    spread of the times; ``ok`` only when every run succeeded."""
+
+    tool: str
+    n: int
+    op: str
+    ok: bool
+    seconds: float
+    low: float
+    high: float
+    runs: int
+    requests: dict[str, int]
+    note: str = ""
+    cpu: float | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.requests.values())
+
+
+def summarize(results: list[Measure]) -> list[Summary]:
+    groups: dict[tuple[str, int, str], list[Measure]] = {}
+    for m in results:
+        groups.setdefault((m.tool, m.n, m.op), []).append(m)
+    out = []
+    for (tool, n, op), runs in groups.items():
+        times = [m.seconds for m in runs]
+        methods = sorted({k for m in runs for k in m.requests})
+        requests = {
+            k: round(statistics.median(m.requests.get(k, 0) for m in runs)) for k in methods
+        }
+        failed = [m for m in runs if not m.ok]
+        cpus = [m.cpu for m in runs if m.cpu is not None]
+        out.append(
+            Summary(tool, n, op, not failed, statistics.median(times), min(times), max(times),
+                    len(runs), requests, failed[0].note if failed else "",
+                    statistics.median(cpus) if cpus else None)
+        )  # fmt: skip
+    return out
+
+
 def table(results: list[Measure]) -> str:
-    """Markdown: one row per N and operation; time and requests per tool, ratio peer ÷ ours."""
-    index = {(m.tool, m.n, m.op): m for m in results}
-    sizes = sorted({m.n for m in results})
+    """Markdown: one row per N and operation; median time and requests per tool, and the ratio
+    peer ÷ ours (above 1: we are faster, or send fewer requests). Failures are noted below."""
+    summaries = summarize(results)
+    index = {(m.tool, m.n, m.op): m for m in summaries}
+    sizes = sorted({m.n for m in summaries})
+    runs = max((m.runs for m in summaries), default=1)
+    median = f"median of {runs} runs, " if runs > 1 else ""
     lines = [
-        "| N | operation | Terraform (s) | Terraform requests | ours (s) | ours requests "
-        "| time ratio | request ratio |",
+        f"| N | operation | Terraform ({median}s) | Terraform requests | ours ({median}s) "
+        "| ours requests | time ratio | request ratio |",
         "|---:|---|---:|---|---:|---|---:|---:|",
     ]
+    failures: list[str] = []
+
+    def secs(m: Summary | None) -> str:
+        if m is None:
+            return "-"
+        if not m.ok:
+            failures.append(f"{m.tool} N={m.n} {m.op}: {m.note}")
+            return f"failed [{len(failures)}]"
+        spread = f" ({m.low:.1f} to {m.high:.1f})" if m.runs > 1 else ""
+        return f"{m.seconds:.2f}{spread}"
+
+    def reqs(m: Summary | None) -> str:
+        return "-" if m is None or not m.ok else f"{m.total} ({_methods(m)})"
+
     for n in sizes:
         for op in OPERATIONS:
             peer, us = index.get(("terraform", n, op)), index.get(("ours", n, op))
             if peer is None and us is None:
                 continue
-
-            def secs(m: Measure | None) -> str:
-                if m is None:
-                    return "-"
-                return f"{m.seconds:.2f}" + ("" if m.ok else " (failed)")
-
             t_ratio = r_ratio = "-"
-            if peer and us and us.seconds > 0:
-                t_ratio = f"{peer.seconds / us.seconds:.1f}"
-            if peer and us and us.total > 0:
+            if peer and us and peer.ok and us.ok and us.seconds > 0:
+                t_ratio = f"{peer.seconds / us.seconds:.2f}"
+            if peer and us and peer.ok and us.ok and us.total > 0:
                 r_ratio = f"{peer.total / us.total:.1f}"
             lines.append(
-                f"| {n} | {op} | {secs(peer)} | {peer.total if peer else '-'} ({_methods(peer)}) "
-                f"| {secs(us)} | {us.total if us else '-'} ({_methods(us)}) "
+                f"| {n} | {op} | {secs(peer)} | {reqs(peer)} | {secs(us)} | {reqs(us)} "
                 f"| {t_ratio} | {r_ratio} |"
             )
+    lines += [""] + [f"[{i}] {text}" for i, text in enumerate(failures, 1)] if failures else []
     return "\n".join(lines)
 
 
-def run(sizes: list[int], sandbox: SandboxHandle, latency: float,
-        tools: list[Tool]) -> list[Measure]:  # fmt: skip
+def cpu_table(results: list[Measure]) -> str:
+    """Markdown: the median CPU seconds each tool's processes used per operation (Terraform
+    and its provider plugins; the Pulumi CLI, language host and dynamic providers)."""
+    summaries = [m for m in summarize(results) if m.ok and m.cpu is not None]
+    index = {(m.tool, m.n, m.op): m for m in summaries}
+    lines = ["| N | " + " | ".join(OPERATIONS) + " |", "|---:|" + "---|" * len(OPERATIONS)]
+    for n in sorted({m.n for m in summaries}):
+        cells = []
+        for op in OPERATIONS:
+            peer, us = index.get(("terraform", n, op)), index.get(("ours", n, op))
+            cells.append(
+                f"{peer.cpu:.1f} / {us.cpu:.1f}" if peer and us and peer.cpu and us.cpu else
+                (f"{peer.cpu:.1f} / -" if peer and peer.cpu is not None else "-")
+            )  # fmt: skip
+        lines.append(f"| {n} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def load(files: list[Path]) -> list[Measure]:
+    """The measures saved by earlier runs (``--json``), to table them together."""
+    out = []
+    for path in files:
+        for item in json.loads(path.read_text())["results"]:
+            out.append(Measure(**item))
+    return out
+
+
+def run(sizes: list[int], sandbox: SandboxHandle, latency: float, tools: list[Tool],
+        repeat: int = 1) -> list[Measure]:  # fmt: skip
+    """Every (N, tool) ``repeat`` times; the tools take turns, so both see the same noise."""
     results: list[Measure] = []
-    for n in sizes:
-        for tool in tools:
-            results += measure(tool, n, sandbox, latency)
+    for i in range(repeat):
+        if repeat > 1:
+            print(f"-- run {i + 1} of {repeat}", flush=True)
+        for n in sizes:
+            for tool in tools:
+                results += measure(tool, n, sandbox, latency)
     return results
 
 
 def main(args: list[str], out: Callable[[str], None] = print) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.peers.driver")
     parser.add_argument("sizes", nargs="*", type=int, default=list(decl.SIZES))
+    parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--latency", type=float, default=0.02)
     parser.add_argument("--sandbox", nargs=2, metavar=("KIBANA_URL", "CLOUD_URL"))
     parser.add_argument("--json", type=Path, default=WORK / "results.json")
     parser.add_argument("--parallelism", type=int, default=None)
+    parser.add_argument("--peers-only", action="store_true", help="leave our side out")
+    parser.add_argument(
+        "--skip-checkpoints", action="store_true",
+        help="our side with PULUMI_SKIP_CHECKPOINTS=true (state saved once, at the end)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--from-json", type=Path, nargs="+", metavar="FILE",
+        help="measure nothing: table the runs saved in these files together",
+    )  # fmt: skip
     opts = parser.parse_args(args)
+    if opts.from_json:
+        saved = load(opts.from_json)
+        out(table(saved))
+        out("\nCPU seconds, Terraform / ours (median):\n" + cpu_table(saved))
+        return 0
     lacking = missing()
     if lacking:
         out(f"peers benchmark skipped: {', '.join(lacking)} not in .peers/bin (run `make peers`)")
@@ -280,26 +521,35 @@ def main(args: list[str], out: Callable[[str], None] = print) -> int:
         for name in ("terraform", "terraform-provider-elasticstack", "terraform-provider-ec")
     }
     tools: list[Tool] = [TerraformPeers(parallelism=opts.parallelism)]
-    us = ours()
+    us = None if opts.peers_only else ours(opts.skip_checkpoints)
     if us is not None:
         tools.append(us)
+        versions["ours"] = engine_version() + (
+            ", PULUMI_SKIP_CHECKPOINTS=true" if opts.skip_checkpoints else ""
+        )
     if opts.sandbox:
-        results = run(opts.sizes, SandboxHandle(*opts.sandbox), opts.latency, tools)
+        results = run(opts.sizes, SandboxHandle(*opts.sandbox), opts.latency, tools, opts.repeat)
     else:
         with in_process_sandbox() as sb:
-            results = run(opts.sizes, sb, opts.latency, tools)
+            results = run(opts.sizes, sb, opts.latency, tools, opts.repeat)
     opts.json.parent.mkdir(parents=True, exist_ok=True)
     opts.json.write_text(
         json.dumps(
-            {"peers": versions, "latency": opts.latency, "results": [asdict(m) for m in results]},
+            {
+                "peers": versions,
+                "latency": opts.latency,
+                "repeat": opts.repeat,
+                "results": [asdict(m) for m in results],
+            },
             indent=1,
         )
     )
     out("")
-    out(f"latency per sandbox request: {opts.latency * 1000:.0f} ms; peers:")
+    out(f"latency per sandbox request: {opts.latency * 1000:.0f} ms; tools:")
     for name, what in versions.items():
         out(f"  {name}: {what}")
     out(table(results))
+    out("\nCPU seconds, Terraform / ours (median):\n" + cpu_table(results))
     out(f"(all figures: {opts.json})")
     return 0 if all(m.ok for m in results) else 1
 

@@ -8,12 +8,11 @@ credentials reduced to their scheme, body, status, response) to
 * elasticstack: 3 roles with Cases/Connectors/alerts privileges in spaces and a space
   (``elasticstack_kibana_space``); no-op apply; ``plan -refresh-only``; a one-role change;
   destroy;
-* elasticstack with an ``elasticsearch`` connection configured too: against the sandbox (no
-  Elasticsearch root), then with an Elasticsearch root stand-in answered by the recorder, with
-  and without ``X-Elastic-Product``;
-* elasticstack's space, through a spaces stand-in answered by the recorder (the sandbox has
-  ``GET /api/spaces/space`` only): create, no-op, refresh, change, destroy; and the import of a
-  space seeded in the sandbox;
+* elasticstack with an ``elasticsearch`` connection configured too, its endpoint the sandbox's
+  Elasticsearch root stand-in (``es_port``): create and destroy one role; and, to show why the
+  stand-in carries ``X-Elastic-Product``, the same root answered by the recorder without it;
+* elasticstack's space on the sandbox's spaces API: create, no-op, refresh, change, destroy;
+  and the import of a space seeded in the sandbox;
 * ec: ``ec_organization`` (imported) with the owner, 3 invitations and one accepted member;
   no-op apply; ``plan -refresh-only``; a change (accepted member: more deployment ids; pending
   member: another role); destroy.
@@ -30,7 +29,7 @@ from collections import Counter
 from typing import Any
 
 from benchmarks.peers import declarations as decl
-from benchmarks.peers.recorder import Intercept, Recorder
+from benchmarks.peers.recorder import Recorder
 from benchmarks.peers.terraform import PEERS_BIN, ROOT, Run, Terraform, missing, stamp
 
 WORK = ROOT / ".peers" / "work" / "observe"
@@ -51,11 +50,12 @@ ES_PROVIDER_HCL = """terraform {
     elasticstack = { source = "elastic/elasticstack" }
   }
 }
+variable "es_url" { type = string }
 variable "kibana_url" { type = string }
 variable "kibana_api_key" { type = string }
 provider "elasticstack" {
   elasticsearch {
-    endpoints = [var.kibana_url]
+    endpoints = [var.es_url]
     api_key   = var.kibana_api_key
   }
   kibana {
@@ -66,66 +66,17 @@ provider "elasticstack" {
 """
 
 
-ES_ROOT = {
-    "name": "es-stand-in",
-    "cluster_name": "sandbox",
-    "cluster_uuid": "sAnDbOxClUsTeRuUiD0001",
-    "version": {
-        "number": decl.KIBANA_VERSION,
-        "build_flavor": "default",
-        "build_type": "docker",
-        "build_hash": "stand-in",
-        "build_date": "2025-07-01T00:00:00.000Z",
-        "build_snapshot": False,
-        "lucene_version": "10.2.2",
-        "minimum_wire_compatibility_version": "8.19.0",
-        "minimum_index_compatibility_version": "8.0.0",
-    },
-    "tagline": "You Know, for Search",
-}
+def es_root_without_product_header(
+    method: str, path: str, query: dict[str, str], body: Any
+) -> tuple[int, Any, dict[str, str]] | None:
+    """The sandbox's ``GET /`` answer without ``X-Elastic-Product``: what go-elasticsearch
+    makes of a server that does not say it is Elasticsearch."""
+    if method == "GET" and path == "/":
+        from sandbox.es_api import root_body
+        from sandbox.profiles import parse_profile
 
-
-def es_root_stand_in(product_header: bool) -> Intercept:
-    """``GET /`` as Elasticsearch answers it (all else goes on to the sandbox)."""
-
-    def answer(method: str, path: str, query: dict[str, str], body: Any) -> Any:
-        if method == "GET" and path == "/":
-            return 200, ES_ROOT, ({"X-Elastic-Product": "Elasticsearch"} if product_header else {})
-        return None
-
-    return answer
-
-
-class SpacesStandIn:
-    """Kibana's spaces routes as the reference describes them (kibana-roles.md 11.3), only to
-    see what the peer sends over a whole lifecycle; the sandbox serves the list only."""
-
-    def __init__(self) -> None:
-        self.spaces: dict[str, dict[str, Any]] = {}
-
-    def __call__(self, method: str, path: str, query: dict[str, str], body: Any) -> Any:
-        base = "/api/spaces/space"
-        if not path.startswith(base):
-            return None
-        space_id = path[len(base) + 1 :] if path.startswith(base + "/") else None
-        if method == "POST" and space_id is None:
-            if body["id"] in self.spaces:
-                return 409, {"statusCode": 409, "error": "Conflict", "message": "exists"}, {}
-            self.spaces[body["id"]] = {"disabledFeatures": [], **body}
-            return 200, self.spaces[body["id"]], {}
-        if space_id is None:
-            return None  # the list: the sandbox's
-        if space_id not in self.spaces:
-            return 404, {"statusCode": 404, "error": "Not Found", "message": "Not Found"}, {}
-        if method == "GET":
-            return 200, self.spaces[space_id], {}
-        if method == "PUT":
-            self.spaces[space_id] = {"disabledFeatures": [], **body}
-            return 200, self.spaces[space_id], {}
-        if method == "DELETE":
-            del self.spaces[space_id]
-            return 204, None, {}
-        return None
+        return 200, root_body(parse_profile(decl.KIBANA_VERSION), "sAnDbOxClUsTeRuUiD0001"), {}
+    return None
 
 
 SPACE_ONLY_HCL = """
@@ -229,7 +180,7 @@ def main(args: list[str]) -> int:
         for n in ("terraform", "terraform-provider-elasticstack", "terraform-provider-ec")
     }
     print("peers:", json.dumps(versions, indent=1))
-    with Sandbox(controls=True) as sb:
+    with Sandbox(controls=True, es_port=0) as sb:
         controls = Controls(sb.kibana_url)
         for space in decl.SPACES:
             controls.seed_space(space)
@@ -242,7 +193,10 @@ def main(args: list[str]) -> int:
         cloud = rec.proxy(sb.cloud_url, "cloud")
         roles = Terraform(WORK / "roles", {"kibana_url": kibana, "kibana_api_key": API_KEY})
         members = Terraform(WORK / "members", {"cloud_url": cloud, "cloud_api_key": API_KEY})
-        es = Terraform(WORK / "es", {"kibana_url": kibana, "kibana_api_key": API_KEY})
+        es_url = rec.proxy(sb.es_url, "elasticsearch")
+        es = Terraform(
+            WORK / "es", {"kibana_url": kibana, "es_url": es_url, "kibana_api_key": API_KEY}
+        )
 
         def step(name: str, tf: Terraform, op: str) -> None:
             rec.take()
@@ -259,37 +213,27 @@ def main(args: list[str]) -> int:
 
         one_role = decl.role_hcl("bench-es-conn", decl.rendered(1)["roles"][decl.role_name(0)])
         (es.workdir / "main.tf").write_text(ES_PROVIDER_HCL + "\n" + one_role)
-        step("elasticstack + elasticsearch connection (sandbox): create 1 role", es, "apply")
-        for header in (False, True):
-            es.variables["kibana_url"] = rec.proxy(
-                sb.kibana_url, "kibana", es_root_stand_in(header)
-            )
-            label = "with" if header else "without"
-            step(f"elasticstack + ES root stand-in {label} X-Elastic-Product: create", es, "apply")
-        step("elasticstack + ES root stand-in: destroy", es, "destroy")
+        step("elasticstack + elasticsearch connection (sandbox stand-in): create", es, "apply")
+        step("elasticstack + elasticsearch connection: destroy", es, "destroy")
+        es.variables["es_url"] = rec.proxy(
+            sb.es_url, "elasticsearch", es_root_without_product_header
+        )
+        step("elasticstack + a root without X-Elastic-Product: create", es, "apply")
 
         spaces_dir = WORK / "spaces"
         spaces_dir.mkdir()
-        spaces = Terraform(
-            spaces_dir,
-            {
-                "kibana_url": rec.proxy(sb.kibana_url, "kibana", SpacesStandIn()),
-                "kibana_api_key": API_KEY,
-            },
-        )
+        spaces = Terraform(spaces_dir, {"kibana_url": kibana, "kibana_api_key": API_KEY})
         (spaces_dir / "main.tf").write_text(
             decl.PROVIDERS_ROLES + SPACE_ONLY_HCL.format(description="A space made by the peer")
         )
-        step("elasticstack space (spaces stand-in): create", spaces, "apply")
-        step("elasticstack space (spaces stand-in): no-op apply", spaces, "apply")
-        step(
-            "elasticstack space (spaces stand-in): plan -refresh-only", spaces, "plan_refresh_only"
-        )
+        step("elasticstack space: create", spaces, "apply")
+        step("elasticstack space: no-op apply", spaces, "apply")
+        step("elasticstack space: plan -refresh-only", spaces, "plan_refresh_only")
         (spaces_dir / "main.tf").write_text(
             decl.PROVIDERS_ROLES + SPACE_ONLY_HCL.format(description="Changed")
         )
-        step("elasticstack space (spaces stand-in): change", spaces, "apply")
-        step("elasticstack space (spaces stand-in): destroy", spaces, "destroy")
+        step("elasticstack space: change", spaces, "apply")
+        step("elasticstack space: destroy", spaces, "destroy")
 
         imported_dir = WORK / "space-import"
         imported_dir.mkdir()

@@ -117,3 +117,45 @@ def test_create_noop_and_one_change(world: tuple[Terraform, Controls, Sandbox]) 
     controls.clear_requests()
     run = tf.apply()
     assert run.ok and "No changes." in run.stdout, run.tail()
+
+
+ES_PROVIDER = """terraform {
+  required_providers {
+    elasticstack = { source = "elastic/elasticstack" }
+  }
+}
+variable "es_url" { type = string }
+variable "kibana_url" { type = string }
+variable "api_key" { type = string }
+provider "elasticstack" {
+  elasticsearch {
+    endpoints = [var.es_url]
+    api_key   = var.api_key
+  }
+  kibana {
+    endpoints = [var.kibana_url]
+    api_key   = var.api_key
+  }
+}
+"""
+
+
+def test_elasticstack_with_an_elasticsearch_connection_uses_the_root_stand_in(
+    tmp_path: Path,
+) -> None:
+    """With an ``elasticsearch`` connection the provider reads the version from ``GET /`` of
+    Elasticsearch (go-elasticsearch checks ``X-Elastic-Product``) instead of Kibana's status."""
+    with Sandbox(controls=True, es_port=0) as sb:
+        controls = Controls(sb.kibana_url)
+        controls.seed_space("soc")
+        name = decl.role_name(0)
+        role = decl.role_hcl(name, decl.rendered(1)["roles"][name])
+        (tmp_path / "main.tf").write_text(ES_PROVIDER + "\n" + role)
+        tf = Terraform(tmp_path, {"es_url": sb.es_url, "kibana_url": sb.kibana_url, "api_key": KEY})
+        run = tf.apply()
+        assert run.ok, run.tail()
+        sent = [(e["service"], e["method"], e["path"]) for e in controls.requests()]
+        assert sent[0] == ("elasticsearch", "GET", "/")
+        assert ("kibana", "GET", "/api/status") not in sent
+        assert ("kibana", "PUT", f"/api/security/role/{name}") in sent
+        assert _role(sb, name)["name"] == name

@@ -452,3 +452,24 @@ def test_unknown_elasticsearch_privileges_are_refused_as_elasticsearch_does(kiba
     index["indices"][0]["privileges"].append("raed")
     response = kibana("PUT", "/api/security/role/r", json={"elasticsearch": index})
     assert "unknown index privilege [raed]" in response.json()["message"]
+
+
+# ---------------------------------------------------------------- query of the reads
+
+
+@pytest.mark.parametrize("path", ["/api/security/role/cases", "/api/security/role"])
+def test_reads_refuse_a_write_only_query_flag(kibana: Api, path: str) -> None:
+    """elasticstack#933: ``createOnly`` carried over to the read after the write."""
+    kibana("PUT", "/api/security/role/cases?createOnly=true", json=CASES_ROLE)
+    response = kibana("GET", path + "?createOnly=true")
+    assert response.status_code == 400
+    assert response.json() == bad_request(
+        "[request query.createOnly]: definition for this key is missing"
+    )
+    assert kibana("GET", path).status_code == 200
+    assert kibana("GET", path + "?replaceDeprecatedPrivileges=false").status_code == 200
+    wrong = kibana("GET", path + "?replaceDeprecatedPrivileges=maybe")
+    assert wrong.json() == bad_request(
+        "[request query.replaceDeprecatedPrivileges]: expected value of type [boolean] but got "
+        "[string]"
+    )
