@@ -155,7 +155,7 @@ def test_the_live_features_list_decides_ids_the_catalog_cannot() -> None:
         ({"soc": {}}, "spaces.soc.name: is required"),
         (
             {"soc": {"name": "SOC", "colour": "#D36086"}},
-            "spaces.soc.colour: unknown field; allowed: name, description, color, initials, "
+            "spaces.soc.colour: unknown field (did you mean color?); allowed: name, description, color, initials, "
             "imageUrl, disabledFeatures, solution, allowDelete, adopt",
         ),
         (

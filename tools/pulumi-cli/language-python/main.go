@@ -32,6 +32,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -212,9 +213,17 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if err != nil {
 		return nil, err
 	}
-	cmd.Env = append(env, "PULUMI_CONFIG="+string(config), "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeys))
-
-	if err := cmd.Run(); err != nil {
+	cmd.Env = append(env, "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeys))
+	started, err := pipeTo(cmd, "PULUMI_CONFIG", config)
+	if err != nil {
+		return nil, err
+	}
+	err = cmd.Start()
+	started(err == nil)
+	if err == nil {
+		err = cmd.Wait()
+	}
+	if err != nil {
 		_ = os.Stdout.Sync()
 		_ = os.Stderr.Sync()
 		var exitErr *exec.ExitError
@@ -243,8 +252,9 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.Langu
 	}
 	var args []string
 	if analyzer {
-		// A policy pack takes the engine address first and its directory last.
-		args = append([]string{"-u", "-m", "pulumi.policy"}, req.GetArgs()...)
+		// A policy pack takes the engine address first and its directory last; the stack
+		// config reaches it through a pipe (see pipeTo), put in its environment in-process.
+		args = append([]string{"-u", "-c", policyBootstrap}, req.GetArgs()...)
 		args = append(args, req.GetInfo().GetProgramDirectory())
 	} else {
 		args = append([]string{req.GetInfo().GetProgramDirectory()}, req.GetArgs()...)
@@ -260,6 +270,7 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.Langu
 	defer closer.Close()
 
 	var proxy *sdk.PolicyProxy
+	var startedOnce func(bool)
 	if analyzer {
 		cmd.Dir = req.GetInfo().GetProgramDirectory()
 		proxy, stdout, err = sdk.NewPolicyProxy(ctx, stdout)
@@ -270,18 +281,28 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.Langu
 		if err != nil {
 			return fmt.Errorf("could not get the stack configuration: %w", err)
 		}
-		if env, err := policyEnv(config); err != nil {
+		env, piped, err := policyEnv(config)
+		if err != nil {
 			return err
-		} else {
-			cmd.Env = append(cmd.Env, env...)
 		}
+		cmd.Env = append(cmd.Env, env...)
+		started, err := pipeTo(cmd, "PULUMI_CONFIG", piped)
+		if err != nil {
+			return err
+		}
+		defer started(false) // no-op once called with true below
+		startedOnce = started
 	} else {
 		cmd.Dir = req.GetPwd()
 	}
 	cmd.Env = append(cmd.Env, req.GetEnv()...)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 
-	if err := cmd.Start(); err != nil {
+	err = cmd.Start()
+	if startedOnce != nil {
+		startedOnce(err == nil)
+	}
+	if err != nil {
 		return fmt.Errorf("could not run the plugin: %w", err)
 	}
 	if proxy != nil {
@@ -299,10 +320,11 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.Langu
 	return closer.Close()
 }
 
-// policyEnv gives a policy pack the stack it judges, as the official host does.
-func policyEnv(config *pulumirpc.AnalyzerStackConfigureRequest) ([]string, error) {
+// policyEnv gives a policy pack the stack it judges, as the official host does, but with the
+// config apart (the JSON for PULUMI_CONFIG, "{}" without one), to be sent through a pipe.
+func policyEnv(config *pulumirpc.AnalyzerStackConfigureRequest) ([]string, []byte, error) {
 	if config == nil {
-		return nil, nil
+		return nil, []byte("{}"), nil
 	}
 	var env []string
 	add := func(k, v string) {
@@ -314,14 +336,54 @@ func policyEnv(config *pulumirpc.AnalyzerStackConfigureRequest) ([]string, error
 	add("PULUMI_PROJECT", config.GetProject())
 	add("PULUMI_STACK", config.GetStack())
 	add("PULUMI_DRY_RUN", strconv.FormatBool(config.GetDryRun()))
+	raw := []byte("{}")
 	if config.GetConfig() != nil {
-		raw, err := json.Marshal(config.GetConfig())
-		if err != nil {
-			return nil, err
+		var err error
+		if raw, err = json.Marshal(config.GetConfig()); err != nil {
+			return nil, nil, err
 		}
-		add("PULUMI_CONFIG", string(raw))
 	}
-	return env, nil
+	return env, raw, nil
+}
+
+// policyBootstrap starts `python -m pulumi.policy ARGS...` with PULUMI_CONFIG read from its pipe.
+const policyBootstrap = `import os, runpy, sys
+fd = os.environ.pop("PULUMI_CONFIG_FD", None)
+if fd is not None:
+    with os.fdopen(int(fd), encoding="utf-8") as pipe:
+        os.environ["PULUMI_CONFIG"] = pipe.read()
+sys.argv[0] = "pulumi.policy"
+runpy.run_module("pulumi.policy", run_name="__main__", alter_sys=True)
+`
+
+// pipeTo hands data to the child as NAME through an inherited pipe, whose descriptor number is
+// in the environment as NAME_FD, instead of as the environment variable NAME itself: Linux
+// refuses any one environment string over 128 KiB (MAX_ARG_STRLEN), which the stack config of a
+// few hundred roles and members passes (pulumi/pulumi#8680, #20402); and a pipe, unlike the
+// environment, cannot be read by other processes through /proc. Call the function it returns
+// once the child has started (true) or failed to (false): it closes the parent's ends and, on
+// a start, writes data in the background (a child that never reads it ends the write at exit).
+func pipeTo(cmd *exec.Cmd, name string, data []byte) (func(bool), error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("could not open a pipe for %s: %w", name, err)
+	}
+	cmd.ExtraFiles = append(cmd.ExtraFiles, r)
+	cmd.Env = append(cmd.Env, fmt.Sprintf("%s_FD=%d", name, 2+len(cmd.ExtraFiles)))
+	var once sync.Once
+	return func(started bool) {
+		once.Do(func() {
+			_ = r.Close()
+			if !started {
+				_ = w.Close()
+				return
+			}
+			go func() {
+				_, _ = w.Write(data)
+				_ = w.Close()
+			}()
+		})
+	}, nil
 }
 
 func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
