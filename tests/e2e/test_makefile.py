@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.engine import CLI_ROOT, REPO
+from tests.support.engine import CLI_ROOT, ENGINE_TESTS, REPO
 
 MAKE_TIMEOUT = 600  # seconds; the first `make` creates the virtualenv
 
@@ -36,6 +36,8 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def run(
     clone: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
+    if {"up", "preview", "refresh", "destroy"} & set(args):
+        ENGINE_TESTS.add(os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0])
     environ = {
         **os.environ,
         # The pinned CLI on PATH: `make pulumi-cli` links it instead of building it again.
