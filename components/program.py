@@ -55,7 +55,7 @@ def stack_config(config: pulumi.Config) -> StackConfig:
     raw, problems = engine_config(config)
     values, found = config_values(raw)
     loaded = parse_sections(values)
-    refused = refusals(loaded.config)
+    refused = refusals(loaded.config, loaded.left_out)
     blocking = sorted(errors(problems + found + loaded.problems) + refused)
     if blocking:
         lines = "\n".join(str(p) for p in blocking)

@@ -77,6 +77,9 @@ class MemberSpec(ConfigModel):
     adopt: bool = False
 
 
+EXPIRY_FORMS = 'write whole hours or days with the unit, such as "7d" or "72h"'
+
+
 class CloudSettings(ConfigModel):
     """``elastic-access:cloud``: the Elastic Cloud organization and how members are managed."""
 
@@ -96,8 +99,10 @@ class CloudSettings(ConfigModel):
     def _expiry(cls, value: str) -> str:
         # Whole hours or days, as Elastic Cloud's expires_in takes them.
         seconds = duration_seconds(value, units="hd", bare=False)
-        if not seconds or "." in value:
-            raise ValueError(f"{value!r} is not a duration; use hours or days such as 72h or 7d")
+        if seconds is None or "." in value:
+            raise ValueError(f"{value!r} is not a duration: {EXPIRY_FORMS}")
+        if not seconds:
+            raise ValueError(f"{value!r} is no time at all: an invitation must last 1h or more")
         return value
 
     @field_validator("protect")
