@@ -344,3 +344,18 @@ def test_oversized_values_are_cut_in_messages(
     assert len(err) == 4
     assert max(len(line) for line in err) < 1_300  # the path keeps up to 1,000: names of 507
     assert all("characters)" in line for line in err)
+
+
+def test_a_member_with_a_mistake_is_still_declared_for_protect(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write(
+        tmp_path,
+        "config:\n  elastic-access:cloud: {organizationId: '1', protect: [a@example.com]}\n"
+        "  elastic-access:members:\n    a@example.com: {organization: owner}\n",
+    )
+    assert main(["validate", "--config", config]) == 1
+    assert capsys.readouterr().err == (
+        "members.a@example.com.organization[0]: 'owner' is not allowed; allowed: "
+        "organization-admin, billing-admin\n"
+    )
