@@ -172,6 +172,8 @@ def config_values(
             )
             continue
         spelled[name] = str(key)
+        if name in SECRET_KEYS and value is not None and not _encrypted(value):
+            problems.append(plaintext_secret(name))
         if name in SECRET_KEYS or value is None:  # an empty section declares nothing
             continue
         deep = too_deep(value)
@@ -192,6 +194,23 @@ def config_values(
             )
         )
     return values, problems
+
+
+def _encrypted(value: Any) -> bool:
+    """A stack file's secret: ``{secure: v1:...}``, as ``pulumi config set --secret`` writes it."""
+    return isinstance(value, Mapping) and list(value) == ["secure"]
+
+
+def plaintext_secret(name: str) -> Problem:
+    """A credential key (``SECRET_KEYS``) set as plain text: a warning naming the key and the
+    command that encrypts it; never the value (contract section 4)."""
+    key = _named(name)
+    return Problem(
+        key,
+        "is a credential in plain text, readable by anyone who reads the stack file or its "
+        f"history; set it as a secret instead: pulumi config set --secret {key}",
+        "warning",
+    )
 
 
 def _looks_like_ours(namespace: str) -> bool:

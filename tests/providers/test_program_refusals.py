@@ -172,8 +172,10 @@ ONE_LINE_EACH = {
     ),
     "cloud not a mapping": (
         {"cloud": ["1"], "members": MEMBER},
-        ["cloud: must be a mapping (fields: url, organizationId, inviteExpiresIn, "
-         "authoritative, protect), not a list"],
+        [
+            "cloud: must be a mapping (fields: url, organizationId, inviteExpiresIn, "
+            "authoritative, protect), not a list"
+        ],
     ),  # fmt: skip
     "every member invalid, no organization": (
         {"members": {"a@example.com": {"organization": "owner"}}},

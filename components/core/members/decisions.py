@@ -323,8 +323,7 @@ def lockout_refusal(roster: Roster, stack: StackMembers, organization: str) -> s
                 "removes undeclared members)"
             )
             fixes.append(
-                f"add {email} to cloud.protect or declare it with organization: "
-                "organization-admin"
+                f"add {email} to cloud.protect or declare it with organization: organization-admin"
             )
     invited = sorted(
         e for e in stack.admins if (live := roster.get(e)) is None or live.status != "active"
