@@ -9,6 +9,7 @@ level too far: say so), the one "did you mean" helper (``close_matches``) every 
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,9 +34,29 @@ def shorten(text: str, limit: int = MAX_ECHO) -> str:
 
 
 def echo(value: Any) -> str:
-    """A user's value as a message quotes it: ``repr``, as written for YAML numbers, shortened."""
+    """A user's value as a message quotes it, shortened: text quoted (``'abc'``), numbers as the
+    file wrote them, ``true``/``false``/``null`` and lists and mappings as YAML writes them,
+    never in Python's spelling (``True``, ``None``)."""
     written = getattr(value, "text", None)
-    return shorten(written if isinstance(written, str) else repr(value))
+    if isinstance(written, str):
+        return shorten(written)
+    if isinstance(value, bool) or value is None:
+        return "null" if value is None else str(value).lower()
+    if isinstance(value, list | dict):
+        try:  # JSON is YAML's flow style
+            return shorten(json.dumps(value, ensure_ascii=False, default=str))
+        except (ValueError, RecursionError):  # a value that cannot be written whole
+            return f"a {'list' if isinstance(value, list) else 'mapping'}"
+    return shorten(repr(value))
+
+
+def _shorten_path(path: str) -> str:
+    """A path over ``MAX_PATH`` characters with each long part shortened on its own, so that a
+    count names the part (``roles.rrr... (1,000 characters)``, not the whole path)."""
+    if len(path) <= MAX_PATH:
+        return path
+    parts = [shorten(part) for part in path.split(".")]
+    return shorten(".".join(parts), MAX_PATH)
 
 
 def _natural(text: str) -> tuple[tuple[int, str | int], ...]:
@@ -60,7 +81,7 @@ class Problem:
         # A run of 200 characters without a space is a user's value echoed (no id is that
         # long), wherever a message quotes it.
         message = _LONG_RUN.sub(lambda run: shorten(run[0]), self.message)
-        object.__setattr__(self, "path", shorten(self.path, MAX_PATH))
+        object.__setattr__(self, "path", _shorten_path(self.path))
         object.__setattr__(self, "message", shorten(message, MAX_MESSAGE))
 
     def _key(self) -> tuple[Any, ...]:

@@ -13,6 +13,7 @@ from pydantic import BeforeValidator, Field, field_validator
 
 from ..durations import duration_seconds
 from ..model import ConfigModel
+from ..problems import echo
 from ..versions import ProjectType
 
 # local@domain with a dot inside the domain. Possessive, so linear in the length (the plain
@@ -31,7 +32,9 @@ def _role_shorthand(value: Any) -> Any:
     if isinstance(value, str):
         return {"role": value}
     if not isinstance(value, Mapping):
-        raise ValueError(f"must be a role id or a mapping of role/applicationRoles (got {value!r})")
+        raise ValueError(
+            f"must be a role id or a mapping of role/applicationRoles (got {echo(value)})"
+        )
     return value
 
 
