@@ -35,13 +35,10 @@ def engine_config(config: pulumi.Config) -> tuple[dict[str, Any], list[Problem]]
     problems: list[Problem] = []
     for key in keys:
         namespace, _, name = str(key).partition(":")
-        if namespace == NAMESPACE and name in SECRET_KEYS:
-            if (
-                keys[key] not in (None, "")
-                and key not in secret
-                and not runtime_config.is_config_secret(key)
-            ):
-                problems.append(plaintext_secret(name))
+        ours = namespace == NAMESPACE
+        plain = key not in secret and not runtime_config.is_config_secret(key)
+        if ours and name in SECRET_KEYS and keys[key] not in (None, "") and plain:
+            problems.append(plaintext_secret(name))
         if namespace != NAMESPACE or name in SECRET_KEYS:
             raw[key] = None
             continue

@@ -283,7 +283,7 @@ def _rule_for_text(text: str, loc: tuple[str | int, ...], model: type[BaseModel]
         for item in error.errors():
             if tuple(item["loc"])[:1] == (loc[at],):
                 return str(item["msg"]).removeprefix("Value error, ")
-    except Exception:  # noqa: BLE001 - a rule that fails otherwise decides nothing here
+    except Exception:  # a rule that fails otherwise decides nothing here
         return None
     return None
 

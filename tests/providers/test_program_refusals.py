@@ -176,7 +176,7 @@ ONE_LINE_EACH = {
             "cloud: must be a mapping (fields: url, organizationId, inviteExpiresIn, "
             "authoritative, protect), not a list"
         ],
-    ),  # fmt: skip
+    ),
     "every member invalid, no organization": (
         {"members": {"a@example.com": {"organization": "owner"}}},
         [
