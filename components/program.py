@@ -16,6 +16,7 @@ from .core.stack import (
     StackConfig,
     config_values,
     parse_sections,
+    plaintext_secret,
     refusals,
 )
 from .core.stack_file import NAMESPACE
@@ -27,12 +28,17 @@ from .kibana_spaces import KibanaSpaces
 def engine_config(config: pulumi.Config) -> tuple[dict[str, Any], list[Problem]]:
     """Every config key the engine passed (any namespace: a mistyped one is worth a message),
     the values of ``elastic-access`` keys parsed as ``Config.get_object`` does (text that is
-    not JSON stays text), secrets left unread."""
+    not JSON stays text), credentials left out; a credential set as plain text is a warning."""
     keys = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    secret = set(runtime_config.get_config_secret_keys_env())
     raw: dict[str, Any] = {}
     problems: list[Problem] = []
     for key in keys:
         namespace, _, name = str(key).partition(":")
+        ours = namespace == NAMESPACE
+        plain = key not in secret and not runtime_config.is_config_secret(key)
+        if ours and name in SECRET_KEYS and keys[key] not in (None, "") and plain:
+            problems.append(plaintext_secret(name))
         if namespace != NAMESPACE or name in SECRET_KEYS:
             raw[key] = None
             continue
@@ -55,7 +61,10 @@ def stack_config(config: pulumi.Config) -> StackConfig:
     raw, problems = engine_config(config)
     values, found = config_values(raw)
     loaded = parse_sections(values)
-    refused = refusals(loaded.config)
+    for problem in problems + found:
+        if problem.severity == "warning":
+            pulumi.log.warn(str(problem).removeprefix("warning: "))
+    refused = refusals(loaded.config, loaded.left_out)
     blocking = sorted(errors(problems + found + loaded.problems) + refused)
     if blocking:
         lines = "\n".join(str(p) for p in blocking)

@@ -127,7 +127,9 @@ def load_renderable(args: argparse.Namespace) -> tuple[StackConfig, KibanaTarget
     """The config and its target; ``CommandFailed`` (exit 2) naming why it cannot be rendered,
     with the warnings beside the errors."""
     loaded, chosen = load_targeted(args)
-    problems = sorted(loaded.problems + validate_stack(loaded.config, chosen))
+    problems = sorted(
+        loaded.problems + validate_stack(loaded.config, chosen, left_out=loaded.left_out)
+    )
     if errors(problems):
         raise CommandFailed(problems=problems)
     return loaded.config, chosen

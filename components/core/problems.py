@@ -9,6 +9,7 @@ level too far: say so), the one "did you mean" helper (``close_matches``) every 
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,9 +34,29 @@ def shorten(text: str, limit: int = MAX_ECHO) -> str:
 
 
 def echo(value: Any) -> str:
-    """A user's value as a message quotes it: ``repr``, as written for YAML numbers, shortened."""
+    """A user's value as a message quotes it, shortened: text quoted (``'abc'``), numbers as the
+    file wrote them, ``true``/``false``/``null`` and lists and mappings as YAML writes them,
+    never in Python's spelling (``True``, ``None``)."""
     written = getattr(value, "text", None)
-    return shorten(written if isinstance(written, str) else repr(value))
+    if isinstance(written, str):
+        return shorten(written)
+    if isinstance(value, bool) or value is None:
+        return "null" if value is None else str(value).lower()
+    if isinstance(value, list | dict):
+        try:  # JSON is YAML's flow style
+            return shorten(json.dumps(value, ensure_ascii=False, default=str))
+        except (ValueError, RecursionError):  # a value that cannot be written whole
+            return f"a {'list' if isinstance(value, list) else 'mapping'}"
+    return shorten(repr(value))
+
+
+def _shorten_path(path: str) -> str:
+    """A path over ``MAX_PATH`` characters with each long part shortened on its own, so that a
+    count names the part (``roles.rrr... (1,000 characters)``, not the whole path)."""
+    if len(path) <= MAX_PATH:
+        return path
+    parts = [shorten(part) for part in path.split(".")]
+    return shorten(".".join(parts), MAX_PATH)
 
 
 def _natural(text: str) -> tuple[tuple[int, str | int], ...]:
@@ -60,7 +81,7 @@ class Problem:
         # A run of 200 characters without a space is a user's value echoed (no id is that
         # long), wherever a message quotes it.
         message = _LONG_RUN.sub(lambda run: shorten(run[0]), self.message)
-        object.__setattr__(self, "path", shorten(self.path, MAX_PATH))
+        object.__setattr__(self, "path", _shorten_path(self.path))
         object.__setattr__(self, "message", shorten(message, MAX_MESSAGE))
 
     def _key(self) -> tuple[Any, ...]:
@@ -225,16 +246,46 @@ def _kind(value: Any) -> str:
     return echo(value)
 
 
-def _not_text(given: Any, loc: tuple[str | int, ...]) -> str:
-    """A number (or boolean) where text is needed: YAML read it so; say how to quote it."""
+def _not_text(given: Any, loc: tuple[str | int, ...], model: type[BaseModel]) -> str:
+    """A number (or boolean) where text is needed: YAML read it so; say how to quote it, when
+    quoting makes it valid, else what the field's own rule says of the quoted text."""
     if not isinstance(given, bool | int | float):
         return f"must be text, not {_kind(given)}"
     written = getattr(given, "text", None) or str(given).lower()
     if "[key]" in loc:
         return f'the name {written} is {_kind(given)}, but names are text: quote it: "{written}":'
+    rule = _rule_for_text(written, loc, model)
+    if rule is not None:
+        said = rule.removeprefix(f"{written!r} is ")
+        if said != rule:  # the rule names the value first: "'7' is not a duration; use..."
+            return f"is {_kind(given)}, {said}"
+        return f'is {_kind(given)}, and "{written}" would not do either: {rule}'
     field = next((p for p in reversed(loc) if isinstance(p, str)), "")
     before = f"{field}: " if field and not isinstance(loc[-1], int) else "- "
     return f'is {_kind(given)}, but must be text: quote it: {before}"{written}"'
+
+
+def _rule_for_text(text: str, loc: tuple[str | int, ...], model: type[BaseModel]) -> str | None:
+    """What the rule of the field at ``loc`` says of ``text`` (None when it takes it): the
+    field validated alone in the model holding it (a list's items too)."""
+    at = len(loc) - 1
+    while at > 0 and isinstance(loc[at], int):
+        at -= 1
+    holder = _annotation_at(loc[:at], model)
+    if not (isinstance(holder, type) and issubclass(holder, BaseModel)):
+        return None
+    value: Any = text
+    for _ in loc[at + 1 :]:
+        value = [value]
+    try:
+        holder.model_validate({loc[at]: value})
+    except ValidationError as error:
+        for item in error.errors():
+            if tuple(item["loc"])[:1] == (loc[at],):
+                return str(item["msg"]).removeprefix("Value error, ")
+    except Exception:  # a rule that fails otherwise decides nothing here
+        return None
+    return None
 
 
 def _problem(
@@ -250,7 +301,7 @@ def _problem(
         return Problem(path, f"unknown field{did_you_mean(str(loc[-1]), allowed)}; "
                        f"{one_of(allowed)}{hint}")  # fmt: skip
     if kind == "string_type":
-        return Problem(path, _not_text(given, loc))
+        return Problem(path, _not_text(given, loc, model))
     if "[key]" in loc:
         at = loc[: loc.index("[key]")]
         expected = re.findall(r"'([^']*)'", (error.get("ctx") or {}).get("expected", ""))

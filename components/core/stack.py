@@ -10,7 +10,7 @@ live in ``roles``, of one member in ``members``. The CLI reads the stack file
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -73,6 +73,9 @@ class LoadedConfig:
 
     config: StackConfig
     problems: list[Problem] = field(default_factory=list)
+    # Field paths of values given but left out for a shape error (``cloud.organizationId``,
+    # ``roles.r``): later rules must not report them missing, since they are not.
+    left_out: frozenset[str] = frozenset()
 
 
 # ---------------------------------------------------------------- loading
@@ -169,6 +172,8 @@ def config_values(
             )
             continue
         spelled[name] = str(key)
+        if name in SECRET_KEYS and value is not None and not _encrypted(value):
+            problems.append(plaintext_secret(name))
         if name in SECRET_KEYS or value is None:  # an empty section declares nothing
             continue
         deep = too_deep(value)
@@ -189,6 +194,23 @@ def config_values(
             )
         )
     return values, problems
+
+
+def _encrypted(value: Any) -> bool:
+    """A stack file's secret: ``{secure: v1:...}``, as ``pulumi config set --secret`` writes it."""
+    return isinstance(value, Mapping) and list(value) == ["secure"]
+
+
+def plaintext_secret(name: str) -> Problem:
+    """A credential key (``SECRET_KEYS``) set as plain text: a warning naming the key and the
+    command that encrypts it; never the value (contract section 4)."""
+    key = _named(name)
+    return Problem(
+        key,
+        "is a credential in plain text, readable by anyone who reads the stack file or its "
+        f"history; set it as a secret instead: pulumi config set --secret {key}",
+        "warning",
+    )
 
 
 def _looks_like_ours(namespace: str) -> bool:
@@ -271,6 +293,7 @@ def _keyed_sections() -> list[tuple[str, type[BaseModel]]]:
 
 def _parse_each(values: Mapping[str, Any]) -> LoadedConfig:
     problems: list[Problem] = []
+    left_out: set[str] = set()
     good: dict[str, Any] = {}
     for name, info in StackConfig.model_fields.items():
         key = info.alias or name
@@ -279,12 +302,11 @@ def _parse_each(values: Mapping[str, Any]) -> LoadedConfig:
         value = values[key]
         entry = _entry_model(info.annotation)
         if entry is None or not isinstance(value, Mapping):
-            try:
-                StackConfig.model_validate({key: value})
-            except ValidationError as error:
-                problems += problems_from(error, StackConfig)
-                continue
-            good[key] = value
+            kept, found, dropped = _section(key, value)
+            problems += found
+            left_out |= dropped
+            if kept is not None:
+                good[key] = kept
             continue
         good[key] = {}
         for entry_name, body in value.items():
@@ -292,9 +314,30 @@ def _parse_each(values: Mapping[str, Any]) -> LoadedConfig:
             problems += found
             if parsed is not None:
                 good[key][entry_name] = parsed
+            else:
+                left_out.add(f"{key}.{entry_name}")
     config = StackConfig.model_validate(good)  # parsed entries are not validated again
     problems += _member_key_problems(config)
-    return LoadedConfig(config, sorted(problems))
+    return LoadedConfig(config, sorted(problems), frozenset(left_out))
+
+
+def _section(key: str, value: Any) -> tuple[Any, list[Problem], set[str]]:
+    """A section that is not keyed by name (``kibana``, ``cloud``): its value less the fields
+    with errors (so that a bad ``inviteExpiresIn`` leaves ``organizationId`` read), their
+    problems, and the paths left out. The whole section is left out when it is not a mapping
+    or its fields fail together."""
+    try:
+        StackConfig.model_validate({key: value})
+    except ValidationError as error:
+        found = problems_from(error, StackConfig)
+        failing = {loc[1] for loc in (e["loc"] for e in error.errors()) if len(loc) > 1}
+        if isinstance(value, Mapping) and failing:
+            kept = {k: v for k, v in value.items() if k not in failing}
+            if _valid(StackConfig, {key: kept}):
+                return kept, found, {f"{key}.{k}" for k in failing}
+        given = value if isinstance(value, Mapping) else {}
+        return None, found, {key, *(f"{key}.{k}" for k in given)}
+    return value, [], set()
 
 
 def _entry(
@@ -372,7 +415,7 @@ def read_stack_file(path: str | Path, name: str | None = None) -> LoadedConfig:
     if not values and errors(problems):
         raise InvalidConfig(problems)
     loaded = parse_sections(values)
-    return LoadedConfig(loaded.config, sorted(problems + loaded.problems))
+    return LoadedConfig(loaded.config, sorted(problems + loaded.problems), loaded.left_out)
 
 
 def load_stack_file(path: str | Path) -> StackConfig:
@@ -415,9 +458,14 @@ def validate_stack(
     *,
     es_names: Names | None = None,
     live_features: bool = False,
+    left_out: Collection[str] = (),
 ) -> list[Problem]:
     """Every problem of the config for this target, errors and warnings, sorted by path
-    (``es_names``, ``live_features``: what the live Kibana settles, see ``validate_role``)."""
+    (``es_names``, ``live_features``: what the live Kibana settles, see ``validate_role``).
+
+    ``left_out`` (``LoadedConfig.left_out``): paths of values given but left out for a shape
+    error; no rule here reports them missing or absent (the shape error says what is wrong).
+    """
     problems: list[Problem] = []
     for name, role in config.roles.items():
         problems += validate_role(name, role, target, es_names, live_features=live_features)
@@ -425,11 +473,13 @@ def validate_stack(
         problems += validate_member(email, member)
     for space_id, space in config.spaces.items():
         problems += validate_space(space_id, space, target)
-    if config.members:
+    members = {email_key(m) for m in config.members} | {
+        email_key(path.removeprefix("members.")) for path in left_out if path.startswith("members.")
+    }
+    if members and not {"cloud", "cloud.organizationId"} & set(left_out):
         problems += organization_required(config.cloud.organization_id)
-    declared = {email_key(m) for m in config.members}
     for i, email in enumerate(config.cloud.protect):
-        if email not in declared and not config.cloud.authoritative:
+        if email not in members and not config.cloud.authoritative:
             problems.append(
                 Problem(
                     f"cloud.protect[{i}]",
@@ -438,7 +488,8 @@ def validate_stack(
                     "warning",
                 )
             )
-    return sorted(problems)
+    hidden = set(left_out)
+    return sorted(p for p in problems if not hidden & _ancestors(p.path))
 
 
 # The catalog describes Kibana from 8.0 (its oldest rows) to NEWEST; 8.19 is the last 8.x minor.
@@ -469,15 +520,16 @@ def covered_targets(settings: KibanaSettings) -> list[KibanaTarget]:
     return [first, *(t for t in chosen if t != first)]
 
 
-def refusals(config: StackConfig) -> list[Problem]:
+def refusals(config: StackConfig, left_out: Collection[str] = ()) -> list[Problem]:
     """What the program refuses before it declares any resource, so that ``pulumi up
     --skip-preview`` writes nothing for a config that cannot apply (issue 10): the errors of
     ``validate_stack`` for the first of ``covered_targets`` (as ``validate`` words them), when
     every covered target has errors too. Where the config leaves the version or flavor to the
     live Kibana, a config that one covered release would take is left to the providers' check
-    against the live Kibana: never a refusal a live Kibana would not make."""
+    against the live Kibana: never a refusal a live Kibana would not make. ``left_out`` as for
+    ``validate_stack``."""
     targets = covered_targets(config.kibana)
-    found = errors(validate_stack(config, targets[0]))
+    found = errors(validate_stack(config, targets[0], left_out=left_out))
     if not found:
         return []
     # Roles and spaces depend on the target; members do not. Checking again just the roles
@@ -485,9 +537,15 @@ def refusals(config: StackConfig) -> list[Problem]:
     failing = {name for name in config.roles if any(_under(p.path, f"roles.{name}") for p in found)}
     narrowed = config.model_copy(update={"roles": {n: config.roles[n] for n in failing}})
     for target in targets[1:]:
-        if not errors(validate_stack(narrowed, target)):
+        if not errors(validate_stack(narrowed, target, left_out=left_out)):
             return []
     return found
+
+
+def _ancestors(path: str) -> set[str]:
+    """``roles.r.kibana[0]`` -> itself, ``roles.r.kibana``, ``roles.r``, ``roles``."""
+    cuts = [i for i, c in enumerate(path) if c in ".["]
+    return {path, *(path[:i] for i in cuts)}
 
 
 def _under(path: str, prefix: str) -> bool:

@@ -344,3 +344,39 @@ def test_oversized_values_are_cut_in_messages(
     assert len(err) == 4
     assert max(len(line) for line in err) < 1_300  # the path keeps up to 1,000: names of 507
     assert all("characters)" in line for line in err)
+
+
+def test_a_member_with_a_mistake_is_still_declared_for_protect(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write(
+        tmp_path,
+        "config:\n  elastic-access:cloud: {organizationId: '1', protect: [a@example.com]}\n"
+        "  elastic-access:members:\n    a@example.com: {organization: owner}\n",
+    )
+    assert main(["validate", "--config", config]) == 1
+    assert capsys.readouterr().err == (
+        "members.a@example.com.organization[0]: 'owner' is not allowed; allowed: "
+        "organization-admin, billing-admin\n"
+    )
+
+
+def test_values_are_shown_as_yaml_writes_them_and_counts_name_the_part(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = "r" * 1000
+    config = write(
+        tmp_path,
+        "config:\n  elastic-access:cloud: {organizationId: '1'}\n"
+        f"  elastic-access:roles:\n    {name}: {{cases: {{stack: read}}}}\n"
+        "    s: {cases: {stack: null}, alerts: {security: [true]}}\n"
+        "  elastic-access:members:\n    a@example.com: {deployments: {all: true}}\n",
+    )
+    assert main(["validate", "--config", config]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "members.a@example.com.deployments.all: must be a role id or a mapping of "
+        "role/applicationRoles (got true)",
+        f"roles.{'r' * 80}... (1,000 characters): role names are 1 to 507 characters long",
+        "roles.s.alerts.security: [true] is not allowed; allowed: all, read, none",
+        "roles.s.cases.stack: must be all, read, none or a mapping of access/allow/deny (got null)",
+    ]

@@ -269,3 +269,42 @@ def test_a_name_no_list_knows_fails_validate_live(
         "roles.loaders.elasticsearch.cluster[0]: unknown cluster privilege [manage_quantum_flux]: "
         "Elasticsearch 9.1.0 would refuse the role; did you mean monitor_quantum_flux?"
     ]
+
+
+def test_a_flavor_typo_is_named_and_the_url_beside_it_is_used(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = CONFIG.replace("    url: {url}\n", "    url: {url}\n    flavor: Serverless\n")
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake_kibana(rsps, gold=True)
+        assert main(["validate", "--config", write(tmp_path, text=text), "--live"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (
+        "kibana.flavor: 'Serverless' is not allowed (did you mean serverless?); allowed: "
+        "stateful, serverless"
+    )
+    assert "no Kibana URL" not in "\n".join(err)
+    assert err[1].startswith("roles.analysts.kibana[0].feature.discover_v3: feature")  # live
+
+
+def test_a_url_of_the_wrong_kind_is_named_and_nothing_is_fetched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with responses.RequestsMock():  # any request would fail: none is registered
+        assert main(["validate", "--config", write(tmp_path, url="[a]"), "--live"]) == 1
+    assert capsys.readouterr().err.splitlines()[:2] == [
+        "warning: --live: not checked against the live Kibana: fix the kibana errors first",
+        "kibana.url: must be text, not a list",
+    ]
+
+
+def test_a_space_declared_with_a_mistake_still_counts_as_declared(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "config:\n  elastic-access:kibana:\n    url: {url}\n  elastic-access:roles:\n"
+    text += "    soc:\n      spaces: [soc, default]\n      cases: {security: read}\n"
+    text += "  elastic-access:spaces:\n    soc: {name: [SOC]}\n"
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        fake_kibana(rsps, gold=True)
+        assert main(["validate", "--config", write(tmp_path, text=text), "--live"]) == 1
+    assert capsys.readouterr().err == "spaces.soc.name: must be text, not a list\n"

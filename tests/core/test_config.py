@@ -104,7 +104,8 @@ def test_member_emails_are_checked_and_compared_ignoring_case() -> None:
 
 def test_cloud_settings_are_checked() -> None:
     assert mistakes({"cloud": {"inviteExpiresIn": "1 week", "protect": ["root"]}}) == [
-        "cloud.inviteExpiresIn: '1 week' is not a duration; use hours or days such as 72h or 7d",
+        "cloud.inviteExpiresIn: '1 week' is not a duration: write whole hours or days with the "
+        'unit, such as "7d" or "72h"',
         "cloud.protect: 'root' is not an email address",
     ]
 

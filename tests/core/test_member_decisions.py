@@ -206,9 +206,35 @@ def test_an_up_that_demotes_both_admins_is_refused_naming_them() -> None:
         "could manage its members and billing: alice@example.com loses it "
         "(members.alice@example.com.organization no longer grants organization-admin); "
         "bob@example.com loses it (members.bob@example.com.organization no longer grants "
-        "organization-admin). Keep organization-admin for one of them (or add one to "
-        "cloud.protect), or make another active member organization-admin first."
+        "organization-admin). Any one of these resolves it: keep organization-admin in "
+        "members.alice@example.com.organization; keep organization-admin in "
+        "members.bob@example.com.organization; give organization-admin to another active "
+        "member under members."
     )
+
+
+def test_each_fix_the_lockout_refusal_names_resolves_it() -> None:
+    # The advice once said "add one to cloud.protect" for a declared admin, which then got
+    # "is in cloud.protect: elastic-access never demotes it": every fix named must resolve it.
+    demoted = StackMembers.of({"alice@example.com": False, "bob@example.com": False})
+    assert lockout_refusal(TWO_ADMINS, demoted, ORG) is not None
+    kept = StackMembers.of({"alice@example.com": True, "bob@example.com": False})
+    another = StackMembers.of(
+        {"alice@example.com": False, "bob@example.com": False, "carol@example.com": True}
+    )
+    carol = Roster([*(m for _, m in TWO_ADMINS.items()), active("carol@example.com", frozenset())])
+    assert lockout_refusal(TWO_ADMINS, kept, ORG) is None
+    assert lockout_refusal(carol, another, ORG) is None
+    removed = StackMembers.of({"carol@example.com": False}, authoritative=True)
+    assert "add alice@example.com to cloud.protect" in (lockout_refusal(carol, removed, ORG) or "")
+    protected = StackMembers.of(
+        {"carol@example.com": False}, authoritative=True, protect=["alice@example.com"]
+    )
+    declared = StackMembers.of(
+        {"carol@example.com": False, "alice@example.com": True}, authoritative=True
+    )
+    assert lockout_refusal(carol, protected, ORG) is None
+    assert lockout_refusal(carol, declared, ORG) is None
 
 
 def test_authoritative_removal_of_both_undeclared_admins_is_refused_naming_them() -> None:

@@ -171,11 +171,36 @@ def test_stateful_only_names_are_refused_on_serverless() -> None:
 
 
 def test_remote_cluster_privileges_are_checked_too() -> None:
-    role = {"elasticsearch": {"remote_cluster": [{"clusters": ["c"], "privileges": ["read"]}]}}
+    role = {"elasticsearch": {"remote_cluster": [{"clusters": ["c"], "privileges": ["reed"]}]}}
     assert problems(role, V91) == [
         "roles.r.elasticsearch.remote_cluster[0].privileges[0]: unknown remote_cluster privilege "
-        "[read]: Elasticsearch 9.1.0 would refuse the role; allowed: monitor_enrich, "
+        "[reed]: Elasticsearch 9.1.0 would refuse the role; did you mean read (an index "
+        "privilege, under elasticsearch.indices[].privileges)?"
+    ]
+    role = {"elasticsearch": {"remote_cluster": [{"clusters": ["c"], "privileges": ["grant"]}]}}
+    assert problems(role, V91) == [
+        "roles.r.elasticsearch.remote_cluster[0].privileges[0]: unknown remote_cluster privilege "
+        "[grant]: Elasticsearch 9.1.0 would refuse the role; allowed: monitor_enrich, "
         "monitor_stats, or an action pattern with ':'"
+    ]
+
+
+def test_a_misspelt_name_of_another_kind_is_named_with_its_kind() -> None:
+    # The README's own example: an index privilege, misspelt, given as a cluster privilege.
+    assert problems(loaders("read", cluster=("veiw_index_metadata",)), V91) == [
+        "roles.r.elasticsearch.cluster[0]: unknown cluster privilege [veiw_index_metadata]: "
+        "Elasticsearch 9.1.0 would refuse the role; did you mean view_index_metadata (an index "
+        "privilege, under elasticsearch.indices[].privileges)?"
+    ]
+    assert problems(loaders("read", cluster=("view_index_metadata",)), V91) == [
+        "roles.r.elasticsearch.cluster[0]: 'view_index_metadata' is an index privilege, not a "
+        "cluster privilege: Elasticsearch would refuse the role; it goes under "
+        "elasticsearch.indices[].privileges"
+    ]
+    assert problems(loaders("monitr_stats"), V91) == [
+        "roles.r.elasticsearch.indices[0].privileges[0]: unknown index privilege [monitr_stats]: "
+        "Elasticsearch 9.1.0 would refuse the role; did you mean monitor_stats or "
+        "monitor_snapshot (cluster privileges, under elasticsearch.cluster)?"
     ]
 
 

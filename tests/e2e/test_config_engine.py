@@ -19,15 +19,18 @@ from tests.support.engine import EngineDeployment
 from tests.support.provider_host import ProviderError
 
 CREDENTIALS = {"KIBANA_API_KEY": SECRET, "EC_API_KEY": SECRET}
+EXPIRY = 'write whole hours or days with the unit, such as "7d" or "72h"'
 
 
-def both(sandbox: Sandbox, tmp_path: Path, body: str | bytes) -> tuple[EngineDeployment, Path]:
-    """A stack whose file is ``config:`` with the sandbox's URLs and then ``body``, and the
-    same text as a file for ``validate``."""
+def both(
+    sandbox: Sandbox, tmp_path: Path, body: str | bytes, cloud: str = "organizationId: '1000000001'"
+) -> tuple[EngineDeployment, Path]:
+    """A stack whose file is ``config:`` with the sandbox's URLs (and ``cloud``'s other fields)
+    and then ``body``, and the same text as a file for ``validate``."""
     head = (
         "config:\n"
         f"  elastic-access:kibana: {{url: '{sandbox.kibana_url}', version: '9.1.0'}}\n"
-        f"  elastic-access:cloud: {{url: '{sandbox.cloud_url}', organizationId: '1000000001'}}\n"
+        f"  elastic-access:cloud: {{url: '{sandbox.cloud_url}', {cloud}}}\n"
     )
     text = head.encode() + (body.encode() if isinstance(body, str) else body)
     stack = EngineDeployment({}, tmp_path / "engine", env=CREDENTIALS)
@@ -151,6 +154,56 @@ def test_yes_and_keys_without_the_namespace_are_read_alike(
     stack, copy = both(sandbox, tmp_path, "  roles:\n    yes: {spaces: [soc]}\n")
     assert stack.preview().changed() == {"yes": "create"}
     assert validate(copy, capsys) == (0, [])
+
+
+@pytest.mark.parametrize(
+    ("expiry", "line"),
+    [
+        ("7", "cloud.inviteExpiresIn: is the number 7, not a duration: " + EXPIRY),
+        ("'7'", "cloud.inviteExpiresIn: '7' is not a duration: " + EXPIRY),
+        ("0d", "cloud.inviteExpiresIn: '0d' is no time at all: an invitation must last 1h or more"),
+    ],
+)
+def test_a_bad_field_of_cloud_is_the_one_line_of_both(
+    sandbox: Sandbox,
+    kibana: Controls,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    expiry: str,
+    line: str,
+) -> None:
+    # Once, organizationId given beside it was reported missing too.
+    cloud = f"organizationId: '1000000001', inviteExpiresIn: {expiry}"
+    body = "  elastic-access:members:\n    a@example.com: {organization: billing-admin}\n"
+    stack, copy = both(sandbox, tmp_path, body, cloud)
+    lines = refused(stack, kibana).splitlines()
+    assert line in lines
+    assert not [x for x in lines if "organizationId" in x]
+    assert validate(copy, capsys) == (1, [line])
+
+
+def test_a_credential_in_plain_text_is_a_warning_of_both(
+    sandbox: Sandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = f"  elastic-access:kibanaApiKey: {SECRET}\n  elastic-access:roles:\n    r: {{}}\n"
+    stack, copy = both(sandbox, tmp_path, body)
+    line = (
+        "elastic-access:kibanaApiKey: is a credential in plain text, readable by anyone who reads "
+        "the stack file or its history; set it as a secret instead: pulumi config set --secret "
+        "elastic-access:kibanaApiKey"
+    )
+    assert stack.preview().changed() == {"r": "create"}
+    assert line in stack.warnings()
+    assert SECRET not in "\n".join(stack.output)
+    assert validate(copy, capsys) == (0, [f"warning: {line}"])
+    secret = EngineDeployment(
+        {"kibana": {"url": sandbox.kibana_url}, "roles": {"r": {}}},
+        tmp_path / "secret",
+        secrets={"kibanaApiKey": SECRET},
+        env=CREDENTIALS,
+    )
+    assert secret.preview().changed() == {"r": "create"}
+    assert not [w for w in secret.warnings() if "plain text" in w]
 
 
 # ---------------------------------------------------------------- witnesses: why validate refuses

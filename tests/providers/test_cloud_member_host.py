@@ -218,9 +218,9 @@ def test_delete_removes_invitation_or_membership_but_never_a_protected_member(
                 "members.owner@sandbox.example: this up would leave organization 1000000001 "
                 "without an organization-admin, so nobody could manage its members and billing: "
                 "owner@sandbox.example loses it (members.owner@sandbox.example.organization no "
-                "longer grants organization-admin). Keep organization-admin for one of them (or "
-                "add one to cloud.protect), or make another active member organization-admin "
-                "first.",
+                "longer grants organization-admin). Any one of these resolves it: keep "
+                "organization-admin in members.owner@sandbox.example.organization; give "
+                "organization-admin to another active member under members.",
             )
         ]
     assert member_of(sandbox, owner) is not None

@@ -115,8 +115,10 @@ def test_preview_refuses_an_up_that_demotes_both_admins(sandbox: Sandbox, cloud:
                     "alice@example.com loses it (members.alice@example.com.organization no "
                     "longer grants organization-admin); bob@example.com loses it "
                     "(members.bob@example.com.organization no longer grants organization-admin). "
-                    "Keep organization-admin for one of them (or add one to cloud.protect), or "
-                    "make another active member organization-admin first.",
+                    "Any one of these resolves it: keep organization-admin in "
+                    "members.alice@example.com.organization; keep organization-admin in "
+                    "members.bob@example.com.organization; give organization-admin to another "
+                    "active member under members.",
                 )
             ]
     assert admins(sandbox) == [ALICE, BOB]
@@ -208,9 +210,11 @@ def test_authoritative_mode_refuses_at_preview_to_remove_both_undeclared_admins(
             "organization-admin, so nobody could manage its members and billing: "
             "alice@example.com is removed (not declared under members, and cloud.authoritative "
             "removes undeclared members); owner@sandbox.example is removed (not declared under "
-            "members, and cloud.authoritative removes undeclared members). Keep "
-            "organization-admin for one of them (or add one to cloud.protect), or make another "
-            "active member organization-admin first.",
+            "members, and cloud.authoritative removes undeclared members). Any one of these "
+            "resolves it: add alice@example.com to cloud.protect or declare it with "
+            "organization: organization-admin; add owner@sandbox.example to cloud.protect or "
+            "declare it with organization: organization-admin; give organization-admin to "
+            "another active member under members.",
         )
     ]
     assert admins(sandbox) == [ALICE, OWNER]

@@ -148,3 +148,54 @@ def test_a_config_no_covered_release_accepts_is_refused_without_a_version() -> N
         "allowed: cases_delete, cases_settings, create_comment, case_reopen, cases_assign, "
         "cases_manage_templates",
     ]
+
+
+MEMBER = {"a@example.com": {"organization": "billing-admin"}}
+EXPIRY = 'write whole hours or days with the unit, such as "7d" or "72h"'
+ONE_LINE_EACH = {
+    # One bad field of a section leaves the others read: no "organizationId is required".
+    "expiry a number": (
+        {"cloud": {"organizationId": "1", "inviteExpiresIn": 7}, "members": MEMBER},
+        [f"cloud.inviteExpiresIn: is the number 7, not a duration: {EXPIRY}"],
+    ),
+    "expiry without a unit": (
+        {"cloud": {"organizationId": "1", "inviteExpiresIn": "7"}, "members": MEMBER},
+        [f"cloud.inviteExpiresIn: '7' is not a duration: {EXPIRY}"],
+    ),
+    "expiry zero": (
+        {"cloud": {"organizationId": "1", "inviteExpiresIn": "0d"}, "members": MEMBER},
+        ["cloud.inviteExpiresIn: '0d' is no time at all: an invitation must last 1h or more"],
+    ),
+    "organization id of the wrong kind": (
+        {"cloud": {"organizationId": ["1"]}, "members": MEMBER},
+        ["cloud.organizationId: must be text, not a list"],
+    ),
+    "cloud not a mapping": (
+        {"cloud": ["1"], "members": MEMBER},
+        [
+            "cloud: must be a mapping (fields: url, organizationId, inviteExpiresIn, "
+            "authoritative, protect), not a list"
+        ],
+    ),
+    "every member invalid, no organization": (
+        {"members": {"a@example.com": {"organization": "owner"}}},
+        [
+            "cloud.organizationId: is required when members are declared",
+            "members.a@example.com.organization[0]: 'owner' is not allowed; allowed: "
+            "organization-admin, billing-admin",
+        ],
+    ),
+    # Quoting is advised only where the quoted text is valid.
+    "a version where text is needed": (
+        {"kibana": {"version": 9.1}},
+        ['kibana.version: is the number 9.1, but must be text: quote it: version: "9.1"'],
+    ),
+}
+
+
+@pytest.mark.parametrize(("config", "lines"), ONE_LINE_EACH.values(), ids=ONE_LINE_EACH.keys())
+def test_one_line_per_mistake_in_validate_and_the_program(
+    config: dict[str, Any], lines: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert validate_lines(config, tmp_path, capsys) == lines
+    assert program_lines(config) == lines

@@ -309,17 +309,21 @@ def lockout_refusal(roster: Roster, stack: StackMembers, organization: str) -> s
     now = roster.admins()
     if not now or admins_after(roster, stack):
         return None
-    reasons = []
+    reasons, fixes = [], []
     for email in now:
         if email in stack.declared:
             reasons.append(
                 f"{email} loses it (members.{email}.organization no longer grants "
                 "organization-admin)"
             )
+            fixes.append(f"keep organization-admin in members.{email}.organization")
         else:
             reasons.append(
                 f"{email} is removed (not declared under members, and cloud.authoritative "
                 "removes undeclared members)"
+            )
+            fixes.append(
+                f"add {email} to cloud.protect or declare it with organization: organization-admin"
             )
     invited = sorted(
         e for e in stack.admins if (live := roster.get(e)) is None or live.status != "active"
@@ -330,11 +334,12 @@ def lockout_refusal(roster: Roster, stack: StackMembers, organization: str) -> s
         if invited
         else ""
     )
+    # Each fix is one admins_after counts: a declared admin, a protected or kept undeclared one.
+    fixes.append("give organization-admin to another active member under members")
     return (
         f"this up would leave organization {organization} without an organization-admin, so "
-        f"nobody could manage its members and billing: {'; '.join(reasons)}{pending}. Keep "
-        "organization-admin for one of them (or add one to cloud.protect), or make another "
-        "active member organization-admin first."
+        f"nobody could manage its members and billing: {'; '.join(reasons)}{pending}. Any one "
+        f"of these resolves it: {'; '.join(fixes)}."
     )
 
 

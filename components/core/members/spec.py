@@ -13,6 +13,7 @@ from pydantic import BeforeValidator, Field, field_validator
 
 from ..durations import duration_seconds
 from ..model import ConfigModel
+from ..problems import echo
 from ..versions import ProjectType
 
 # local@domain with a dot inside the domain. Possessive, so linear in the length (the plain
@@ -31,7 +32,9 @@ def _role_shorthand(value: Any) -> Any:
     if isinstance(value, str):
         return {"role": value}
     if not isinstance(value, Mapping):
-        raise ValueError(f"must be a role id or a mapping of role/applicationRoles (got {value!r})")
+        raise ValueError(
+            f"must be a role id or a mapping of role/applicationRoles (got {echo(value)})"
+        )
     return value
 
 
@@ -77,6 +80,9 @@ class MemberSpec(ConfigModel):
     adopt: bool = False
 
 
+EXPIRY_FORMS = 'write whole hours or days with the unit, such as "7d" or "72h"'
+
+
 class CloudSettings(ConfigModel):
     """``elastic-access:cloud``: the Elastic Cloud organization and how members are managed."""
 
@@ -96,8 +102,10 @@ class CloudSettings(ConfigModel):
     def _expiry(cls, value: str) -> str:
         # Whole hours or days, as Elastic Cloud's expires_in takes them.
         seconds = duration_seconds(value, units="hd", bare=False)
-        if not seconds or "." in value:
-            raise ValueError(f"{value!r} is not a duration; use hours or days such as 72h or 7d")
+        if seconds is None or "." in value:
+            raise ValueError(f"{value!r} is not a duration: {EXPIRY_FORMS}")
+        if not seconds:
+            raise ValueError(f"{value!r} is no time at all: an invitation must last 1h or more")
         return value
 
     @field_validator("protect")

@@ -211,11 +211,31 @@ def unknown_sub_feature(privilege: str, feature: Feature, target: KibanaTarget) 
 
 # ---------------------------------------------------------------- Elasticsearch names
 
-_OTHER_KIND: dict[Kind, tuple[Kind, str]] = {
-    "cluster": ("index", "an index"),
-    "index": ("cluster", "a cluster"),
-    "remote_cluster": ("cluster", "a cluster"),
+# Each kind of Elasticsearch privilege, as a message names it and where a role lists it.
+_KINDS: dict[Kind, tuple[str, str]] = {
+    "cluster": ("a cluster", "elasticsearch.cluster"),
+    "index": ("an index", "elasticsearch.indices[].privileges"),
+    "remote_cluster": ("a remote_cluster", "elasticsearch.remote_cluster[].privileges"),
 }
+
+
+def _suggested(close: list[str], known: frozenset[str], others: dict[Kind, frozenset[str]]) -> str:
+    """``a or b``, those of another kind than ``known`` grouped with their kind and field:
+    ``read (an index privilege, under elasticsearch.indices[].privileges)``."""
+    groups: dict[Kind | None, list[str]] = {}
+    for match in close:
+        kind = None if match in known else next(o for o in others if match in others[o])
+        groups.setdefault(kind, []).append(match)
+    parts = []
+    for kind, matches in groups.items():
+        listed = " or ".join(matches)
+        if kind is None:
+            parts.append(listed)
+            continue
+        article, where = _KINDS[kind]
+        what = f"{article} privilege" if len(matches) == 1 else f"{kind} privileges"
+        parts.append(f"{listed} ({what}, under {where})")
+    return " or ".join(parts)
 
 
 def _elasticsearch(target: KibanaTarget) -> str:
@@ -240,22 +260,27 @@ def es_privilege_problems(
     """
     known = live.of(kind) if live is not None else es_privileges.names_for(target).of(kind)
     covered = live is not None or es_privileges.covers(target)
+    others = {
+        other: live.of(other) if live is not None else es_privileges.every_name(other)
+        for other in _KINDS
+        if other != kind
+    }
     for i, raw in enumerate(names):
         name = raw.lower()
         if ":" in name or name == "none" or name in known:
             continue
         at = f"{path}[{i}]"
-        other, article = _OTHER_KIND[kind]
-        others = live.of(other) if live is not None else es_privileges.every_name(other)
-        close = close_matches(name, known)
-        typo = f"; did you mean {' or '.join(close)}?" if close else ""
-        if name in others and name not in es_privileges.every_name(kind):
+        owner = next((o for o, listed in others.items() if name in listed), None)
+        if owner is not None and name not in es_privileges.every_name(kind):
             yield Problem(
                 at,
-                f"{raw!r} is {article} privilege, not a {kind} privilege: Elasticsearch would "
-                "refuse the role",
+                f"{raw!r} is {_KINDS[owner][0]} privilege, not a {kind} privilege: Elasticsearch "
+                f"would refuse the role; it goes under {_KINDS[owner][1]}",
             )
             continue
+        # A misspelt name of this kind, else of another (an index privilege given as cluster).
+        close = close_matches(name, known) or close_matches(name, set().union(*others.values()))
+        typo = f"; did you mean {_suggested(close, known, others)}?" if close else ""
         maybe = None if live is not None else es_privileges.uncertain(name, kind, target)
         if maybe is not None:
             yield Problem(

@@ -13,6 +13,7 @@ from pydantic import BeforeValidator, Field
 
 from ..feature_catalog import Solution
 from ..model import ConfigModel
+from ..problems import echo
 
 Access = Literal["all", "read", "none"]
 ACCESS_LEVELS: tuple[str, ...] = ("all", "read", "none")
@@ -24,7 +25,7 @@ def _access_shorthand(value: Any) -> Any:
         return {"access": value}
     if not isinstance(value, Mapping):
         raise ValueError(
-            f"must be all, read, none or a mapping of access/allow/deny (got {value!r})"
+            f"must be all, read, none or a mapping of access/allow/deny (got {echo(value)})"
         )
     return value
 
