@@ -67,9 +67,12 @@ class LiveKibana(LiveService[KibanaClient]):
         connection: KibanaConnection | None,
         missing: str = "",
         retry: RetryPolicy | None = None,
+        *,
+        unusable: bool = False,
     ) -> None:
         self.settings = settings
-        super().__init__(KibanaClient(connection, retry=retry) if connection else None, missing)
+        client = KibanaClient(connection, retry=retry) if connection else None
+        super().__init__(client, missing, unusable=unusable)
         self._connection = connection
         self._retry = retry
         self._url = connection.url if connection else "Kibana"
@@ -401,11 +404,13 @@ def _unreachable(what: str, recorded: TargetIdentity, reason: str) -> str:
 
 def kibana_from_config(config: Any) -> LiveKibana:
     """The Kibana of a provider's ``configure()`` config (``pulumi.dynamic.Config``): the stack
-    config first, then the environment. ``SetupError`` for unusable values; without a URL, a
-    ``LiveKibana`` that says what to set once it is needed."""
+    config first, then the environment. Never raises: without a URL, a ``LiveKibana`` that says
+    what to set once it is needed; with an unusable value, one whose ``setup_problem`` names it
+    (the provider's check reports it, issue: a traceback from ``configure``)."""
     get = lookup_from(config)
-    settings: KibanaSettings = section(KibanaSettings, "kibana", get("kibana"))
+    settings = KibanaSettings()
     try:
+        settings = section(KibanaSettings, "kibana", get("kibana"))
         connection = kibana_connection(
             settings,
             api_key=get("kibanaApiKey"),
@@ -414,4 +419,6 @@ def kibana_from_config(config: Any) -> LiveKibana:
         )
     except MissingSetting as missing:
         return LiveKibana(settings, None, missing.how)
+    except SetupError as error:
+        return LiveKibana(settings, None, str(error), unusable=True)
     return LiveKibana(settings, connection)

@@ -12,14 +12,22 @@ Client = TypeVar("Client", bound=ServiceClient)
 
 class LiveService(Generic[Client]):
     """A service seen from the provider host or a live command. ``missing`` says what to
-    configure when no client could be made (no URL, no credential); use it with ``with`` to
-    release the connections."""
+    configure when no client could be made (no URL, no credential), or, with ``unusable``, which
+    setting holds a value that cannot be used; use it with ``with`` to release the
+    connections."""
 
     service = "the service"
 
-    def __init__(self, client: Client | None, missing: str = "") -> None:
+    def __init__(self, client: Client | None, missing: str = "", *, unusable: bool = False) -> None:
         self._client = client
         self.missing = missing
+        self._unusable = unusable
+
+    @property
+    def setup_problem(self) -> str | None:
+        """The message naming a setting whose value cannot be used (``SetupError``'s), or None:
+        a provider's ``check`` returns it as a check failure, its other operations raise it."""
+        return self.missing if self._unusable else None
 
     @property
     def reachable_config(self) -> bool:
@@ -30,7 +38,7 @@ class LiveService(Generic[Client]):
     def client(self) -> Client:
         """The client; ``SetupError`` saying what to set when none is configured."""
         if self._client is None:
-            raise SetupError(f"no {self.service} to talk to: {self.missing}")
+            raise SetupError(self.setup_problem or f"no {self.service} to talk to: {self.missing}")
         return self._client
 
     def close(self) -> None:

@@ -39,6 +39,7 @@ from ..core.problems import Problem, errors, problems_from
 from ..live.cloud import AlreadyBelongs, AlreadyInvited, Changed, may_have_landed
 from ..live.errors import Refused
 from .cloud import CloudProvider
+from .host_errors import setup_failure
 from .props import MEMBER_INPUTS
 from .unknowns import deferred_check, unknown_diff
 
@@ -80,6 +81,9 @@ class CloudMemberProvider(CloudProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Refuse an invalid member (field path and what is allowed) and, against the live
         organization, a change that may not run; add ``assignments`` (and ``adopts``)."""
+        unusable = setup_failure(self._live, "cloud", news)
+        if unusable is not None:
+            return unusable
         deferred = deferred_check(news, adds=("assignments",))
         if deferred is not None:
             return deferred  # checked again by up, once every value is known

@@ -13,6 +13,8 @@ from ..core.problems import Problem, problems_from
 from ..core.target import TargetIdentity
 from ..core.versions import KibanaTarget
 from ..live.kibana import LiveKibana, kibana_from_config
+from .host_errors import install as install_clean_errors
+from .host_errors import setup_failure
 from .unknowns import deferred_check
 
 Body = dict[str, Any]
@@ -29,7 +31,9 @@ class KibanaProvider(ResourceProvider):
     _live: LiveKibana
 
     def configure(self, req: ConfigureRequest) -> None:
-        """Build the process's view of Kibana from the stack config and environment."""
+        """Build the process's view of Kibana from the stack config and environment (a value
+        that cannot be used is reported by ``check``)."""
+        install_clean_errors()
         self._live = kibana_from_config(req.config)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
@@ -37,6 +41,9 @@ class KibanaProvider(ResourceProvider):
         Kibana when reachable); add the ``body`` it stands for (preview shows its exact change,
         policies judge it) and the ``target`` it goes to (preview shows a move to another
         cluster). With an unknown input, deferred until up."""
+        unusable = setup_failure(self._live, "kibana", news)
+        if unusable is not None:
+            return unusable
         deferred = deferred_check(news, adds=("body", "target"))
         if deferred is not None:
             return deferred  # checked again by up, once every value is known
