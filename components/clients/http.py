@@ -146,6 +146,10 @@ _BODY_ON_204_HINT = (
 _TRANSPORT_ERRORS = (requests.RequestException, HTTPError, http.client.HTTPException, OSError)
 
 
+# What to do about an error: a sentence, or a function of the call's URL path giving one.
+Hint = str | Callable[[str], str]
+
+
 @dataclass(frozen=True)
 class JsonResponse:
     """A successful response: its status and decoded JSON body (None when empty)."""
@@ -247,6 +251,7 @@ class JsonHttpClient:
 
     ``service`` names the server in messages ("Kibana"); each call's path is appended to the
     connection URL; ``hints`` replaces the default "what to do" sentence of an error class
+    (a text, or a function of the URL path giving one)
     (and of its subclasses that have no default of their own); ``masks`` hide more than the
     credentials in messages and logs (invitation tokens in paths); ``max_answer_bytes`` is the
     size limit of one answer.
@@ -258,7 +263,7 @@ class JsonHttpClient:
         *,
         service: str,
         retry: RetryPolicy | None = None,
-        hints: Mapping[type[ApiError], str] | None = None,
+        hints: Mapping[type[ApiError], Hint] | None = None,
         masks: Iterable[Mask] = (),
         max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
@@ -551,7 +556,7 @@ class JsonHttpClient:
         *,
         gave_up: bool,
     ) -> ApiError:
-        hint = failure.hint if failure.hint is not None else self._hint(failure.error)
+        hint = failure.hint if failure.hint is not None else self._hint(failure.error, path)
         fields: dict[str, Any] = {
             "service": self.service,
             "method": method,
@@ -576,12 +581,14 @@ class JsonHttpClient:
             **fields,
         )
 
-    def _hint(self, error: type[ApiError]) -> str | None:
-        """The client's hint for the nearest class that has one, unless a nearer class has its
-        own default hint (then None: the error uses that)."""
+    def _hint(self, error: type[ApiError], path: str) -> str | None:
+        """The client's hint for the nearest class that has one (a callable hint is given the
+        call's ``path``: the hint fits the kind of object), unless a nearer class has its own
+        default hint (then None: the error uses that)."""
         for cls in error.__mro__:
             if cls in self._hints:
-                return self._hints[cls]
+                hint = self._hints[cls]
+                return hint if isinstance(hint, str) else hint(path)
             if "default_hint" in vars(cls):
                 return None
         return None

@@ -49,7 +49,7 @@ from ..core.target import (
 from ..core.versions import KibanaTarget
 from .cache import FetchedOnce, Listed, together
 from .errors import MissingSetting, Refused, SetupError
-from .service import LiveService
+from .service import LiveService, cannot_reach
 from .settings import kibana_connection, lookup_from, section
 
 Role = dict[str, Any]
@@ -76,6 +76,7 @@ class LiveKibana(LiveService[KibanaClient]):
         self._connection = connection
         self._retry = retry
         self._url = connection.url if connection else "Kibana"
+        self._down: ConnectionFailed | None = None  # a check found it unreachable
         self._targets: FetchedOnce[tuple[str | None, str | None], KibanaTarget] = FetchedOnce()
         self._identity: FetchedOnce[None, TargetIdentity] = FetchedOnce()
         self._elsewhere: FetchedOnce[str, LiveKibana] = FetchedOnce()
@@ -253,17 +254,23 @@ class LiveKibana(LiveService[KibanaClient]):
         self, validate: Callable[[KibanaTarget, bool], list[Problem]], *fetch: Callable[[], Any]
     ) -> tuple[list[Problem], KibanaTarget | None]:
         """The errors of ``validate(target, live)`` for the live target (``live`` true), or
-        for the configured one when Kibana is not configured or unreachable (then the target
-        returned is None when unreachable), and a stack config naming another Kibana. ``fetch``
-        is fetched together with the target."""
+        for the configured one when Kibana is not configured, and a stack config naming another
+        Kibana. A configured Kibana that cannot be reached is an error too (a preview that
+        cannot see what it will write to must not pass: a GitOps check would go green), after
+        the errors the configured target shows offline; the target returned is None then.
+        ``fetch`` is fetched together with the target."""
+        if self._down is not None:  # one connection failure answers every check of the run
+            offline = errors(validate(self.configured_target(), False))
+            return [*offline, Problem("kibana", self.unreachable(self._down))], None
         try:
             if self.reachable_config:
                 target = together(self.target, *fetch)[0]
             else:
                 target = self.configured_target()
-        except ConnectionFailed:
-            # Kibana is down: check what can be checked; create and update will fail loudly.
-            return errors(validate(self.configured_target(), False)), None
+        except ConnectionFailed as error:
+            self._down = error
+            offline = errors(validate(self.configured_target(), False))
+            return [*offline, Problem("kibana", self.unreachable(error))], None
         except ApiError as error:  # 401, 403...: what to do is in the message
             return [Problem("kibana", str(error))], None
         problems = errors(validate(target, self.reachable_config))
@@ -277,6 +284,12 @@ class LiveKibana(LiveService[KibanaClient]):
                     )
                 )
         return problems, target
+
+    def unreachable(self, error: ConnectionFailed) -> str:
+        """The check failure of a configured Kibana that does not answer (``cannot_reach``)."""
+        return cannot_reach(
+            f"the Kibana at {self._url}", error, "elastic-access:kibana.url (or KIBANA_ENDPOINT)"
+        )
 
     def role_problems(self, name: str, spec: RoleSpec) -> tuple[list[Problem], KibanaTarget | None]:
         """Every error of a role before anything is written, and the target it was checked for

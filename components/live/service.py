@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Generic, Self, TypeVar
 
+from ..clients.errors import ConnectionFailed, DeadlineExceeded
 from ..clients.http import ServiceClient
 from .errors import SetupError
 
@@ -51,3 +52,19 @@ class LiveService(Generic[Client]):
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def cannot_reach(what: str, error: ConnectionFailed, setting: str) -> str:
+    """The check failure of a configured service that does not answer: ``what`` (``the Kibana
+    at <url>``), the cause in words (refused, timed out, the name does not resolve...) and the
+    ``setting`` that names its URL. Preview fails with it: one that cannot see what it would
+    write to must not pass (a GitOps check would go green)."""
+    if isinstance(error, DeadlineExceeded):
+        cause = f"no complete answer within {error.deadline:g} s"
+    else:
+        detail = error.detail.removeprefix(f"could not reach {error.host}").strip()
+        cause = detail.removeprefix("(").removesuffix(")") or "no answer"
+    return (
+        f"cannot reach {what} ({cause}), so nothing can be checked against it or written to "
+        f"it: start it, or set {setting} to one that answers"
+    )
