@@ -48,7 +48,7 @@ from ..core.target import (
 )
 from ..core.versions import KibanaTarget
 from .cache import FetchedOnce, Listed, together
-from .errors import MissingSetting, Refused, SetupError
+from .errors import MissingCredential, MissingSetting, Refused, SetupError
 from .service import LiveService, cannot_reach
 from .settings import kibana_connection, lookup_from, section
 
@@ -430,6 +430,8 @@ def kibana_from_config(config: Any) -> LiveKibana:
             username=get("kibanaUsername"),
             password=get("kibanaPassword"),
         )
+    except MissingCredential as missing:  # a URL without credential: preview says so
+        return LiveKibana(settings, None, str(missing), unusable=True)
     except MissingSetting as missing:
         return LiveKibana(settings, None, missing.how)
     except SetupError as error:

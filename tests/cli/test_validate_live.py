@@ -269,3 +269,16 @@ def test_a_name_no_list_knows_fails_validate_live(
         "roles.loaders.elasticsearch.cluster[0]: unknown cluster privilege [manage_quantum_flux]: "
         "Elasticsearch 9.1.0 would refuse the role; did you mean monitor_quantum_flux?"
     ]
+
+
+def test_no_credential_says_which_variables_provide_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for variable in ("KIBANA_API_KEY", "KIBANA_USERNAME", "KIBANA_PASSWORD"):
+        monkeypatch.delenv(variable, raising=False)
+    with responses.RequestsMock():  # nothing is asked: a 401 would blame a credential never given
+        assert main(["validate", "--config", write(tmp_path), "--live"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "elastic-access: no Kibana credential: set env KIBANA_API_KEY, or "
+        "KIBANA_USERNAME and KIBANA_PASSWORD"
+    )
