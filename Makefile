@@ -90,8 +90,9 @@ ifeq ($(STACK),local)
 	@$(PULUMI_RUN) stack select local --create --non-interactive >/dev/null
 endif
 
+# --refresh: what was changed by hand is read first, so an up also repairs drift.
 up: stack
-	$(PULUMI_RUN) up $(STACK_ARGS) --yes --non-interactive
+	$(PULUMI_RUN) up $(STACK_ARGS) --refresh --yes --non-interactive
 
 preview: stack
 	$(PULUMI_RUN) preview $(STACK_ARGS) --diff --non-interactive

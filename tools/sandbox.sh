@@ -27,6 +27,18 @@ ours() {
 }
 
 # Whether nothing listens on 127.0.0.1:$1 (binding as the sandbox does, SO_REUSEADDR).
+# Two free ports to suggest, neither of them the ones asked for: SANDBOX_PORT=... SANDBOX_CLOUD_PORT=...
+suggestion() {
+  local k="" c=""
+  for candidate in 15601 25601 35601 45601; do
+    [ "$candidate" != "$port" ] && [ "$candidate" != "$cloud_port" ] && free "$candidate" && { k=$candidate; break; }
+  done
+  for candidate in 19443 29443 39443 49443; do
+    [ "$candidate" != "$port" ] && [ "$candidate" != "$cloud_port" ] && free "$candidate" && { c=$candidate; break; }
+  done
+  echo "SANDBOX_PORT=${k:-15601} SANDBOX_CLOUD_PORT=${c:-19443}"
+}
+
 free() {
   "$venv_bin/python" - "$1" <<'PY'
 import socket, sys
@@ -53,13 +65,14 @@ start() {
       stack_file
       return 0
     fi
-    echo "make: the sandbox runs on other ports ($(cat "$dir/ports")); run make down first" >&2
+    read -r running_port running_cloud_port <"$dir/ports"
+    echo "make: the sandbox runs on other ports ($running_port $running_cloud_port): add SANDBOX_PORT=$running_port SANDBOX_CLOUD_PORT=$running_cloud_port to this make command (or export them), or run make down first" >&2
     return 1
   fi
   rm -f "$dir/pid" "$dir/ports"
   for p in "$port" "$cloud_port"; do
     if ! free "$p"; then
-      echo "make: port $p is in use by another program (a Kibana?), so the sandbox cannot listen there. Stop that program, or choose other ports: make up SANDBOX_PORT=15601 SANDBOX_CLOUD_PORT=19443" >&2
+      echo "make: port $p is in use by another program (a Kibana?), so the sandbox cannot listen there. Stop that program, or choose other ports: make up $(suggestion) (and the same on every later make command, or export them)" >&2
       return 1
     fi
   done

@@ -5,6 +5,7 @@ The tests share one clone and run in file order (the last one ends with `make cl
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.engine import CLI_ROOT, REPO
+from tests.support.engine import CLI_ROOT, ENGINE_TESTS, REPO
 
 MAKE_TIMEOUT = 600  # seconds; the first `make` creates the virtualenv
 
@@ -35,6 +36,8 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def run(
     clone: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
+    if {"up", "preview", "refresh", "destroy"} & set(args):
+        ENGINE_TESTS.add(os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0])
     environ = {
         **os.environ,
         # The pinned CLI on PATH: `make pulumi-cli` links it instead of building it again.
@@ -72,7 +75,8 @@ def test_a_port_in_use_stops_make_up_naming_it(clone: Path) -> None:
         result = run(clone, "up", env={"SANDBOX_PORT": str(port), "SANDBOX_CLOUD_PORT": "0"})
     assert result.returncode != 0
     assert f"port {port} is in use by another program" in result.stderr
-    assert "SANDBOX_PORT=" in result.stderr
+    suggested = re.search(r"make up SANDBOX_PORT=(\d+) SANDBOX_CLOUD_PORT=(\d+)", result.stderr)
+    assert suggested is not None and str(port) not in suggested.groups()
     assert not sandbox_running(clone)
 
 

@@ -64,6 +64,10 @@ def cli_missing() -> str | None:
     return f".pulumi/bin lacks {', '.join(missing)}" if missing else None
 
 
+# The tests that ran the real CLI (pytest node ids), for the count in the test summary.
+ENGINE_TESTS: set[str] = set()
+
+
 class EngineDeployment:
     """One stack of the project under the real CLI; ``config`` holds un-namespaced keys
     (``kibana``, ``roles``...), ``secrets`` the keys set with ``--secret``."""
@@ -79,6 +83,9 @@ class EngineDeployment:
         stack: str = "test",
         program: Path = REPO / "__main__.py",
     ) -> None:
+        current = os.environ.get("PYTEST_CURRENT_TEST", "")
+        if current:
+            ENGINE_TESTS.add(current.rsplit(" (", 1)[0])
         self.workdir = workdir
         self.program = program
         self.parallel = parallel
