@@ -16,7 +16,7 @@ from ..core.versions import KibanaTarget
 from ..live.cloud import LiveCloud
 from ..live.errors import SetupError
 from ..live.kibana import LiveKibana
-from ..live.settings import cloud_connection, kibana_connection
+from ..live.settings import ENV_CREDENTIALS, cloud_connection, kibana_connection
 
 USAGE = 2
 # Interactive commands give up sooner than `pulumi up` does.
@@ -142,7 +142,8 @@ def connect_kibana(settings: KibanaSettings, *, url_from: str) -> LiveKibana:
     """The live Kibana of ``settings`` and the environment's credentials (``UsageError`` when
     there is no URL, or a value is unusable); use it with ``with``."""
     try:
-        return LiveKibana(settings, kibana_connection(settings, url_from=url_from), retry=RETRY)
+        connection = kibana_connection(settings, url_from=url_from, credential_from=ENV_CREDENTIALS)
+        return LiveKibana(settings, connection, retry=RETRY)
     except SetupError as error:
         raise UsageError(str(error)) from None
 

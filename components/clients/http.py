@@ -57,6 +57,7 @@ several threads.
 
 from __future__ import annotations
 
+import errno
 import http.client
 import json
 import logging
@@ -74,7 +75,16 @@ import requests
 import requests.auth
 from tenacity import RetryCallState, Retrying, retry_if_exception
 from urllib3 import Retry
-from urllib3.exceptions import HTTPError, InvalidHeader, MaxRetryError, NewConnectionError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    InvalidHeader,
+    MaxRetryError,
+    NameResolutionError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+)
 
 from components.clients.answers import Shape, shape_problems
 from components.clients.connection import Connection, RetryPolicy
@@ -134,6 +144,10 @@ _BODY_ON_204_HINT = (
 )
 # Transport failures that say nothing about whether the server acted (besides requests' own).
 _TRANSPORT_ERRORS = (requests.RequestException, HTTPError, http.client.HTTPException, OSError)
+
+
+# What to do about an error: a sentence, or a function of the call's URL path giving one.
+Hint = str | Callable[[str], str]
 
 
 @dataclass(frozen=True)
@@ -237,6 +251,7 @@ class JsonHttpClient:
 
     ``service`` names the server in messages ("Kibana"); each call's path is appended to the
     connection URL; ``hints`` replaces the default "what to do" sentence of an error class
+    (a text, or a function of the URL path giving one)
     (and of its subclasses that have no default of their own); ``masks`` hide more than the
     credentials in messages and logs (invitation tokens in paths); ``max_answer_bytes`` is the
     size limit of one answer.
@@ -248,7 +263,7 @@ class JsonHttpClient:
         *,
         service: str,
         retry: RetryPolicy | None = None,
-        hints: Mapping[type[ApiError], str] | None = None,
+        hints: Mapping[type[ApiError], Hint] | None = None,
         masks: Iterable[Mask] = (),
         max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
@@ -541,7 +556,7 @@ class JsonHttpClient:
         *,
         gave_up: bool,
     ) -> ApiError:
-        hint = failure.hint if failure.hint is not None else self._hint(failure.error)
+        hint = failure.hint if failure.hint is not None else self._hint(failure.error, path)
         fields: dict[str, Any] = {
             "service": self.service,
             "method": method,
@@ -566,12 +581,14 @@ class JsonHttpClient:
             **fields,
         )
 
-    def _hint(self, error: type[ApiError]) -> str | None:
-        """The client's hint for the nearest class that has one, unless a nearer class has its
-        own default hint (then None: the error uses that)."""
+    def _hint(self, error: type[ApiError], path: str) -> str | None:
+        """The client's hint for the nearest class that has one (a callable hint is given the
+        call's ``path``: the hint fits the kind of object), unless a nearer class has its own
+        default hint (then None: the error uses that)."""
         for cls in error.__mro__:
             if cls in self._hints:
-                return self._hints[cls]
+                hint = self._hints[cls]
+                return hint if isinstance(hint, str) else hint(path)
             if "default_hint" in vars(cls):
                 return None
         return None
@@ -695,12 +712,51 @@ def _not_sent(exc: Exception) -> bool:
 
 
 def _exception_text(exc: Exception) -> str:
-    """A short reason: the innermost urllib3 cause, without object reprs."""
+    """The cause in words (``connection refused``, ``the host name does not resolve``...), from
+    the innermost urllib3 cause; never a library's class name or object repr."""
     reason: object = exc.args[0] if exc.args else exc
     if isinstance(reason, MaxRetryError) and reason.reason is not None:
         reason = reason.reason
-    text = re.sub(r"<[^<>]*>:?\s*", "", str(reason)).strip() or type(reason).__name__
-    return f"{type(exc).__name__}: {text}"
+    if isinstance(reason, ProtocolError) and len(reason.args) > 1:  # ("Connection aborted.", why)
+        reason = reason.args[1]
+    if isinstance(reason, NameResolutionError):
+        return "the host name does not resolve (DNS)"
+    number = getattr(reason, "errno", None) or _errno(str(reason))
+    if number in _ERRNO_WORDS:
+        return _ERRNO_WORDS[number]
+    for kind, words in _CAUSES:  # NewConnectionError is a ConnectTimeoutError: errno first
+        if isinstance(reason, kind) or isinstance(exc, kind):
+            return words
+    text = _REPR.sub("", str(reason))
+    text = re.sub(r"<[^<>]*>:?\s*", "", text).strip(" :")
+    return text or "the connection failed"
+
+
+# urllib3 puts its connection object's repr (``_WatchedHTTPConnection(host=..., port=...): ``)
+# before the cause; the host and port are named by the message already.
+_REPR = re.compile(r"\b_?\w+\(host=[^)]*\):?\s*")
+_ERRNO = re.compile(r"\[Errno (-?\d+)\]")
+
+
+def _errno(text: str) -> int | None:
+    found = _ERRNO.search(text)
+    return int(found.group(1)) if found else None
+
+
+_ERRNO_WORDS = {
+    errno.ECONNREFUSED: "connection refused: nothing listens on that port",
+    errno.ECONNRESET: "the connection was reset by the server or a proxy",
+    errno.EHOSTUNREACH: "no route to the host",
+    errno.ENETUNREACH: "the network is unreachable",
+    errno.ETIMEDOUT: "the connection timed out",
+}
+_CAUSES: tuple[tuple[type[BaseException], str], ...] = (
+    (ConnectTimeoutError, "the connection timed out"),
+    (requests.exceptions.ConnectTimeout, "the connection timed out"),
+    (requests.exceptions.ReadTimeout, "no answer came in time (read timeout)"),
+    (ReadTimeoutError, "no answer came in time (read timeout)"),
+    (http.client.RemoteDisconnected, "the server closed the connection without an answer"),
+)
 
 
 def _size(limit: int) -> str:

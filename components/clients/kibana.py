@@ -35,7 +35,7 @@ from components.clients.errors import (
     NotFound,
     Unauthorized,
 )
-from components.clients.http import JsonHttpClient, ServiceClient
+from components.clients.http import Hint, JsonHttpClient, ServiceClient
 
 __all__ = ["KibanaClient", "KibanaStatus"]
 
@@ -47,7 +47,7 @@ _XSRF = {"kbn-xsrf": "elastic-access"}
 _ROLE_API = {"elastic-api-version": "2023-10-31"}
 _INTERNAL = {"x-elastic-internal-origin": "Kibana"}
 
-_HINTS: dict[type[ApiError], str] = {
+_HINTS: dict[type[ApiError], Hint] = {
     Unauthorized: (
         "Check the API key / credentials (elastic-access:kibanaApiKey or KIBANA_API_KEY, or "
         "kibanaUsername / kibanaPassword): they are wrong, expired or revoked, or belong to "
@@ -61,7 +61,11 @@ _HINTS: dict[type[ApiError], str] = {
         "Check the name, and that the url points at Kibana (not Elasticsearch) with its base "
         "path; on Serverless, custom roles must be enabled for the project."
     ),
-    Conflict: "A role of this name already exists.",
+    Conflict: lambda path: (
+        "A space with this id already exists."
+        if path.startswith("/api/spaces/")
+        else "A role of this name already exists."
+    ),
 }
 
 

@@ -40,7 +40,7 @@ from ..core.members.decisions import StackMembers
 from ..core.members.roster import LiveMember, Roster, roster_of
 from ..core.members.spec import CloudSettings
 from .cache import FetchedOnce, together
-from .errors import MissingSetting, Refused
+from .errors import MissingSetting, Refused, SetupError
 from .service import LiveService
 from .settings import cloud_connection, lookup_from, section
 
@@ -91,9 +91,12 @@ class LiveCloud(LiveService[CloudClient]):
         connection: CloudConnection | None,
         missing: str = "",
         retry: RetryPolicy | None = None,
+        *,
+        unusable: bool = False,
     ) -> None:
         self.settings = settings
-        super().__init__(CloudClient(connection, retry=retry) if connection else None, missing)
+        client = CloudClient(connection, retry=retry) if connection else None
+        super().__init__(client, missing, unusable=unusable)
         self._rosters: FetchedOnce[str, Roster] = FetchedOnce()
 
     # ------------------------------------------------------------ reads
@@ -345,14 +348,18 @@ def shared_cloud(
 
 def cloud_from_config(config: Any) -> LiveCloud:
     """The organization API of a provider's ``configure()`` config, shared by every provider
-    configured alike in this process. ``SetupError`` for unusable values; without a key, a
-    ``LiveCloud`` that says what to set once it is needed."""
+    configured alike in this process. Never raises: without a key, a ``LiveCloud`` that says
+    what to set once it is needed; with an unusable value, one whose ``setup_problem`` names it
+    (the providers' checks report it)."""
     get = lookup_from(config)
-    settings: CloudSettings = section(CloudSettings, "cloud", get("cloud"))
+    settings = CloudSettings()
     try:
+        settings = section(CloudSettings, "cloud", get("cloud"))
         connection = cloud_connection(settings, api_key=get("cloudApiKey"))
     except MissingSetting as missing:
         return shared_cloud(settings, None, missing.how)
+    except SetupError as error:
+        return LiveCloud(settings, None, str(error), unusable=True)
     return shared_cloud(settings, connection)
 
 

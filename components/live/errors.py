@@ -22,6 +22,11 @@ class MissingSetting(SetupError):
         super().__init__(f"no {what}: {how}")
 
 
+class MissingCredential(MissingSetting):
+    """A URL but no credential to send to it: said before any call (an answer 401 would blame
+    a credential that was never given)."""
+
+
 class Refused(RuntimeError):
     """An operation elastic-access refuses before any API write (reserved role, protected member,
     an existing role it would overwrite without ``adopt``...)."""

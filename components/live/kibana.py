@@ -48,8 +48,8 @@ from ..core.target import (
 )
 from ..core.versions import KibanaTarget
 from .cache import FetchedOnce, Listed, together
-from .errors import MissingSetting, Refused, SetupError
-from .service import LiveService
+from .errors import MissingCredential, MissingSetting, Refused, SetupError
+from .service import LiveService, cannot_reach
 from .settings import kibana_connection, lookup_from, section
 
 Role = dict[str, Any]
@@ -67,12 +67,16 @@ class LiveKibana(LiveService[KibanaClient]):
         connection: KibanaConnection | None,
         missing: str = "",
         retry: RetryPolicy | None = None,
+        *,
+        unusable: bool = False,
     ) -> None:
         self.settings = settings
-        super().__init__(KibanaClient(connection, retry=retry) if connection else None, missing)
+        client = KibanaClient(connection, retry=retry) if connection else None
+        super().__init__(client, missing, unusable=unusable)
         self._connection = connection
         self._retry = retry
         self._url = connection.url if connection else "Kibana"
+        self._down: ConnectionFailed | None = None  # a check found it unreachable
         self._targets: FetchedOnce[tuple[str | None, str | None], KibanaTarget] = FetchedOnce()
         self._identity: FetchedOnce[None, TargetIdentity] = FetchedOnce()
         self._elsewhere: FetchedOnce[str, LiveKibana] = FetchedOnce()
@@ -250,17 +254,23 @@ class LiveKibana(LiveService[KibanaClient]):
         self, validate: Callable[[KibanaTarget, bool], list[Problem]], *fetch: Callable[[], Any]
     ) -> tuple[list[Problem], KibanaTarget | None]:
         """The errors of ``validate(target, live)`` for the live target (``live`` true), or
-        for the configured one when Kibana is not configured or unreachable (then the target
-        returned is None when unreachable), and a stack config naming another Kibana. ``fetch``
-        is fetched together with the target."""
+        for the configured one when Kibana is not configured, and a stack config naming another
+        Kibana. A configured Kibana that cannot be reached is an error too (a preview that
+        cannot see what it will write to must not pass: a GitOps check would go green), after
+        the errors the configured target shows offline; the target returned is None then.
+        ``fetch`` is fetched together with the target."""
+        if self._down is not None:  # one connection failure answers every check of the run
+            offline = errors(validate(self.configured_target(), False))
+            return [*offline, Problem("kibana", self.unreachable(self._down))], None
         try:
             if self.reachable_config:
                 target = together(self.target, *fetch)[0]
             else:
                 target = self.configured_target()
-        except ConnectionFailed:
-            # Kibana is down: check what can be checked; create and update will fail loudly.
-            return errors(validate(self.configured_target(), False)), None
+        except ConnectionFailed as error:
+            self._down = error
+            offline = errors(validate(self.configured_target(), False))
+            return [*offline, Problem("kibana", self.unreachable(error))], None
         except ApiError as error:  # 401, 403...: what to do is in the message
             return [Problem("kibana", str(error))], None
         problems = errors(validate(target, self.reachable_config))
@@ -274,6 +284,12 @@ class LiveKibana(LiveService[KibanaClient]):
                     )
                 )
         return problems, target
+
+    def unreachable(self, error: ConnectionFailed) -> str:
+        """The check failure of a configured Kibana that does not answer (``cannot_reach``)."""
+        return cannot_reach(
+            f"the Kibana at {self._url}", error, "elastic-access:kibana.url (or KIBANA_ENDPOINT)"
+        )
 
     def role_problems(self, name: str, spec: RoleSpec) -> tuple[list[Problem], KibanaTarget | None]:
         """Every error of a role before anything is written, and the target it was checked for
@@ -401,17 +417,23 @@ def _unreachable(what: str, recorded: TargetIdentity, reason: str) -> str:
 
 def kibana_from_config(config: Any) -> LiveKibana:
     """The Kibana of a provider's ``configure()`` config (``pulumi.dynamic.Config``): the stack
-    config first, then the environment. ``SetupError`` for unusable values; without a URL, a
-    ``LiveKibana`` that says what to set once it is needed."""
+    config first, then the environment. Never raises: without a URL, a ``LiveKibana`` that says
+    what to set once it is needed; with an unusable value, one whose ``setup_problem`` names it
+    (the provider's check reports it, issue: a traceback from ``configure``)."""
     get = lookup_from(config)
-    settings: KibanaSettings = section(KibanaSettings, "kibana", get("kibana"))
+    settings = KibanaSettings()
     try:
+        settings = section(KibanaSettings, "kibana", get("kibana"))
         connection = kibana_connection(
             settings,
             api_key=get("kibanaApiKey"),
             username=get("kibanaUsername"),
             password=get("kibanaPassword"),
         )
+    except MissingCredential as missing:  # a URL without credential: preview says so
+        return LiveKibana(settings, None, str(missing), unusable=True)
     except MissingSetting as missing:
         return LiveKibana(settings, None, missing.how)
+    except SetupError as error:
+        return LiveKibana(settings, None, str(error), unusable=True)
     return LiveKibana(settings, connection)

@@ -26,7 +26,7 @@ from ..clients.connection import (
     credential_problem,
 )
 from ..core.problems import problems_from
-from .errors import MissingSetting, SetupError
+from .errors import MissingCredential, MissingSetting, SetupError
 
 if TYPE_CHECKING:  # each provider imports only its own service's settings
     from ..core.members.spec import CloudSettings
@@ -72,6 +72,13 @@ def _given(**values: Any) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value}
 
 
+# Where a Kibana credential is set, for the stack (providers) and for the CLI (environment).
+CONFIG_CREDENTIALS = (
+    "elastic-access:kibanaApiKey (secret) or env KIBANA_API_KEY, or "
+    "elastic-access:kibanaUsername and kibanaPassword (env KIBANA_USERNAME and KIBANA_PASSWORD)"
+)
+ENV_CREDENTIALS = "env KIBANA_API_KEY, or KIBANA_USERNAME and KIBANA_PASSWORD"
+
 # Where each credential is set: (stack config key, environment variable).
 _KIBANA_SOURCES = {
     "api_key": ("elastic-access:kibanaApiKey", "KIBANA_API_KEY", "Kibana API key"),
@@ -101,10 +108,13 @@ def kibana_connection(
     username: str | None = None,
     password: str | None = None,
     url_from: str = "elastic-access:kibana.url",
+    credential_from: str = CONFIG_CREDENTIALS,
 ) -> KibanaConnection:
     """The connection to Kibana: ``settings.url`` and the credentials given, else ``KIBANA_*``;
     TLS from ``settings``. ``url_from`` names where the URL is set, for the message of the
-    ``MissingSetting`` raised when there is none (``SetupError`` when a value is unusable)."""
+    ``MissingSetting`` raised when there is none, ``credential_from`` where a credential is
+    set, for the ``MissingCredential`` raised when there is none (``SetupError`` when a value
+    is unusable)."""
     given = _given(endpoint=settings.url, api_key=api_key, username=username, password=password)
     found = KibanaCredentials(**given)
     _check_credentials(found, given, _KIBANA_SOURCES)
@@ -112,7 +122,7 @@ def kibana_connection(
         raise MissingSetting("Kibana URL", f"set {url_from} or env KIBANA_ENDPOINT")
     basic = found.api_key is None
     try:
-        return KibanaConnection(
+        connection = KibanaConnection(
             url=found.endpoint,
             api_key=found.api_key,
             username=found.username if basic else None,
@@ -122,6 +132,9 @@ def kibana_connection(
         )
     except ValueError as error:
         raise SetupError(str(error)) from None
+    if connection.api_key is None and not (connection.username and connection.password):
+        raise MissingCredential("Kibana credential", f"set {credential_from}")
+    return connection
 
 
 def cloud_connection(

@@ -6,6 +6,7 @@ from pulumi.dynamic import ConfigureRequest, ResourceProvider
 
 from ..core.members.decisions import StackMembers
 from ..live.cloud import LiveCloud, cloud_from_config, stack_members
+from .host_errors import install as install_clean_errors
 
 
 class CloudProvider(ResourceProvider):
@@ -19,6 +20,7 @@ class CloudProvider(ResourceProvider):
 
     def configure(self, req: ConfigureRequest) -> None:
         """Build (or join) the process's view of the organization from the stack config and
-        environment."""
+        environment (a value that cannot be used is reported by ``check``)."""
+        install_clean_errors()
         self._live = cloud_from_config(req.config)
         self._stack = stack_members(req.config, self._live.settings)

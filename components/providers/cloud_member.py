@@ -38,9 +38,13 @@ from ..core.members.validation import organization_required, validate_member
 from ..core.problems import Problem, errors, problems_from
 from ..live.cloud import AlreadyBelongs, AlreadyInvited, Changed, may_have_landed
 from ..live.errors import Refused
+from ..live.service import cannot_reach
 from .cloud import CloudProvider
+from .host_errors import setup_failure
 from .props import MEMBER_INPUTS
 from .unknowns import deferred_check, unknown_diff
+
+CLOUD_URL_SETTING = "elastic-access:cloud.url (or EC_ENDPOINT)"
 
 # Rounds of "list, decide, write" when a write's outcome is unknown or another run got there
 # first: each round sends only what the fresh list shows is still missing.
@@ -80,6 +84,9 @@ class CloudMemberProvider(CloudProvider):
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Refuse an invalid member (field path and what is allowed) and, against the live
         organization, a change that may not run; add ``assignments`` (and ``adopts``)."""
+        unusable = setup_failure(self._live, "cloud", news)
+        if unusable is not None:
+            return unusable
         deferred = deferred_check(news, adds=("assignments",))
         if deferred is not None:
             return deferred  # checked again by up, once every value is known
@@ -113,8 +120,9 @@ class CloudMemberProvider(CloudProvider):
         organization, email = str(news["organizationId"]), str(news["email"])
         try:
             roster = self._live.roster(organization)
-        except ConnectionFailed:
-            return news, []  # checked again, against the live organization, before any write
+        except ConnectionFailed as error:
+            where = f"the Elastic Cloud API at {error.host}"
+            return news, [Problem("cloud", cannot_reach(where, error, CLOUD_URL_SETTING))]
         except ApiError as error:  # 401, 403, 404...: what to do is in the message
             return news, [Problem("cloud", str(error))]
         desired = from_dicts(news["assignments"])

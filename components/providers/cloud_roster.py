@@ -28,6 +28,7 @@ from ..core.members.roster import Roster
 from ..core.members.spec import email_key
 from ..live.errors import Refused
 from .cloud import CloudProvider
+from .host_errors import setup_failure
 from .props import ROSTER_INPUTS
 from .unknowns import deferred_check, unknown_diff
 
@@ -37,6 +38,9 @@ class CloudRosterProvider(CloudProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """List the organization and put whom ``up`` would remove into ``undeclared``."""
+        unusable = setup_failure(self._live, "cloud", news)
+        if unusable is not None:
+            return unusable
         deferred = deferred_check(news, adds=("undeclared",))
         if deferred is not None:
             return deferred  # whom up removes is known once every email is (issue 11 §4)

@@ -19,8 +19,9 @@ from pulumi.dynamic import (
 )
 
 from ..clients.errors import Conflict
+from ..core.adoption import taken_refusal
 from ..core.problems import Problem
-from ..core.roles.body import Body, normalise, put_body, same_role
+from ..core.roles.body import Body, normalise, put_body, role_differences
 from ..core.roles.expand import render
 from ..core.roles.flatten import flatten
 from ..core.roles.spec import RoleSpec
@@ -63,6 +64,16 @@ class KibanaRoleProvider(KibanaProvider):
         problems, target = self._live.role_problems(name, spec)
         return problems, render(spec, target) if not problems and target is not None else None
 
+    def live_object(self, name: str) -> Body | None:
+        """The live role (from the process's one list); ``Refused`` for a reserved one."""
+        live = self._live.role(name)
+        refuse_reserved(name, live)
+        return live
+
+    def differences(self, body: Body, live: Body) -> list[str]:
+        """The parts of the role that differ (``role_differences``)."""
+        return role_differences(put_body(body, normalised=True), live)
+
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Replace on another name or cluster; update when the rendered body differs from the
         saved one; "unknown" while an input is (a value from another resource, at preview)."""
@@ -100,13 +111,10 @@ class KibanaRoleProvider(KibanaProvider):
         except Conflict:
             live = self._live.fresh_role(name)
             refuse_reserved(name, live)
-            if live is not None and same_role(live, body):
+            differ = role_differences(body, live) if live is not None else []
+            if not differ:
                 return  # an earlier, interrupted run created it: adopt it as it is
-            raise Refused(
-                f"role {name} already exists in Kibana with other privileges; elastic-access "
-                f"does not overwrite it. Set adopt: true under elastic-access:roles.{name} to "
-                "take it over (its privileges become the config's), or pick another name."
-            ) from None
+            raise Refused(taken_refusal("role", name, differ)) from None
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """A full PUT of the rendered body."""

@@ -21,6 +21,7 @@ from pulumi.dynamic import (
 )
 
 from ..clients.errors import Conflict
+from ..core.adoption import taken_refusal
 from ..core.problems import Problem
 from ..core.spaces.expand import Body, create_body, update_body
 from ..core.spaces.flatten import differences, flatten, normalise
@@ -86,6 +87,14 @@ class KibanaSpaceProvider(KibanaProvider):
         ok = not problems and target is not None
         return problems, normalise(create_body(name, spec)) if ok else None
 
+    def live_object(self, name: str) -> Body | None:
+        """The live space (from the process's one list)."""
+        return self._live.space(name)
+
+    def differences(self, body: Body, live: Body) -> list[str]:
+        """The settings that differ (``differences``)."""
+        return differences(body, live)
+
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Replace on another cluster; update when the settings differ from the saved ones or
         ``allowDelete`` changed (recorded for a later delete, without an API call); "unknown"
@@ -111,7 +120,7 @@ class KibanaSpaceProvider(KibanaProvider):
         try:
             self._live.create_space(body)
         except Conflict:
-            body = self._take_over(space_id, spec, body)
+            body = self._take_over(space_id, spec, body)  # one message, no chained 409
         return CreateResult(space_id, _outputs(props, body, target, identity))
 
     def _take_over(self, space_id: str, spec: SpaceSpec, body: Body) -> Body:
@@ -125,12 +134,7 @@ class KibanaSpaceProvider(KibanaProvider):
         if not differ:
             return live  # an earlier, interrupted run created it, or someone made it equal
         if not spec.adopt:
-            raise Refused(
-                f"space {space_id} already exists in Kibana with other settings "
-                f"({', '.join(differ)}); elastic-access does not overwrite it. Set adopt: true "
-                f"under elastic-access:spaces.{space_id} to take it over (its settings become "
-                "the config's), or pick another id."
-            )
+            raise Refused(taken_refusal("space", space_id, differ)) from None
         sent = update_body(space_id, spec, live.get("solution"))
         self._live.put_space(space_id, sent)
         return sent

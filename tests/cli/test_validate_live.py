@@ -308,3 +308,16 @@ def test_a_space_declared_with_a_mistake_still_counts_as_declared(
         fake_kibana(rsps, gold=True)
         assert main(["validate", "--config", write(tmp_path, text=text), "--live"]) == 1
     assert capsys.readouterr().err == "spaces.soc.name: must be text, not a list\n"
+
+
+def test_no_credential_says_which_variables_provide_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for variable in ("KIBANA_API_KEY", "KIBANA_USERNAME", "KIBANA_PASSWORD"):
+        monkeypatch.delenv(variable, raising=False)
+    with responses.RequestsMock():  # nothing is asked: a 401 would blame a credential never given
+        assert main(["validate", "--config", write(tmp_path), "--live"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "elastic-access: no Kibana credential: set env KIBANA_API_KEY, or "
+        "KIBANA_USERNAME and KIBANA_PASSWORD"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import socket
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -202,7 +203,10 @@ def test_connection_errors_give_up_with_host_and_what_to_check(
     assert caught.value.host == "kibana.test:9243"
     assert caught.value.status is None
     assert "could not reach kibana.test:9243" in message
-    assert "Connection refused" in message
+    assert (
+        "could not reach kibana.test:9243 (connection refused: nothing listens on that port)"
+        in (message)
+    )
     assert "Gave up after 5 attempts" in message
     assert "Check the url" in message
     assert "object at 0x" not in message
@@ -362,3 +366,35 @@ def test_each_attempt_and_wait_is_logged_at_debug(
         "GET /api/security/role/r: retrying in 0.50 s",
         "GET /api/security/role/r -> 200 (attempt 2, 0.500 s)",
     ]
+
+
+def test_nothing_listening_is_named_in_words_without_library_names() -> None:
+    """A closed port on 127.0.0.1: the cause in words, never urllib3's connection repr
+    (``_WatchedHTTPConnection(host=...)``)."""
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = KibanaClient(
+        KibanaConnection(url=f"http://127.0.0.1:{port}", api_key="sandbox"),
+        retry=RetryPolicy(max_attempts=1, max_total_seconds=5),
+    )
+    with client, pytest.raises(ConnectionFailed) as caught:
+        client.status()
+
+    assert str(caught.value).startswith(
+        f"Kibana GET /api/status failed: could not reach 127.0.0.1:{port} (connection refused: "
+        "nothing listens on that port). Gave up after 1 attempt in "
+    )
+    assert "Connection(" not in str(caught.value)
+
+
+def test_a_dropped_connection_is_named_in_words(
+    kibana: KibanaClient, mock: responses.RequestsMock
+) -> None:
+    mock.get(ROLES, body=connection_dropped())
+
+    with pytest.raises(ConnectionFailed) as caught:
+        kibana.list_roles()
+
+    assert "(the server closed the connection without an answer)" in str(caught.value)

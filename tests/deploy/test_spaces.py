@@ -15,7 +15,7 @@ from sandbox.controls import Controls
 from sandbox.server import Sandbox
 from tests.conftest import local_stack_config
 from tests.deploy.conftest import Stack, StackFactory
-from tests.support.provider_host import ProviderError
+from tests.support.deploy import CheckFailed
 
 SECRET = "spaces-s3cret"
 HEADERS = {"Authorization": f"ApiKey {SECRET}"}
@@ -124,18 +124,19 @@ def test_an_existing_space_is_adopted_when_equal_or_with_adopt_and_refused_other
     kibana.seed_space("equal", "Equal")
     kibana.seed_space("soc", "Security (made by hand)")
     config = kibana_only(sandbox, spaces={"equal": {"name": "Equal"}, "soc": {"name": "SOC"}})
-    with pytest.raises(ProviderError) as refused:
+    with pytest.raises(CheckFailed) as refused:  # at preview, before any write
         deployment(config).up()
     assert (
         "space soc already exists in Kibana with other settings (name); elastic-access does not "
         "overwrite it. Set adopt: true under elastic-access:spaces.soc to take it over (its "
         "settings become the config's), or pick another id."
-    ) in refused.value.details
+    ) in str(refused.value)
     assert spaces(sandbox)["soc"]["name"] == "Security (made by hand)"
-    assert ("PUT", "/api/spaces/space/equal") not in writes(kibana)
+    assert writes(kibana) == []  # refused at preview: nothing written, the equal one neither
 
     config["spaces"]["soc"]["adopt"] = True
-    assert deployment(config).up().changed() == {"soc": "create"}
+    assert deployment(config).up().changed() == {"soc": "create", "equal": "create"}
+    assert ("PUT", "/api/spaces/space/equal") not in writes(kibana)  # equal: taken as it is
     assert spaces(sandbox)["soc"]["name"] == "SOC"
     assert deployment(config).preview().changed() == {}
 

@@ -83,8 +83,20 @@ def test_the_stack_config_comes_before_the_environment(env: pytest.MonkeyPatch) 
 
 def test_kibana_from_process_environment(env: pytest.MonkeyPatch) -> None:
     env.setenv("KIBANA_ENDPOINT", "http://from-env:5601")
+    env.setenv("KIBANA_API_KEY", "k")
 
     assert kibana_connection(NO_URL).url == "http://from-env:5601"
+
+
+def test_a_url_without_credential_says_where_one_is_set(env: pytest.MonkeyPatch) -> None:
+    """Said before any call: Kibana's 401 would blame a credential that was never given."""
+    with pytest.raises(MissingSetting) as missing:
+        kibana_connection(KibanaSettings(url="http://127.0.0.1:5601"))
+    assert str(missing.value) == (
+        "no Kibana credential: set elastic-access:kibanaApiKey (secret) or env KIBANA_API_KEY, "
+        "or elastic-access:kibanaUsername and kibanaPassword (env KIBANA_USERNAME and "
+        "KIBANA_PASSWORD)"
+    )
 
 
 def test_cloud_from_env_defaults_to_the_public_api(env: pytest.MonkeyPatch) -> None:

@@ -70,9 +70,10 @@ def create(h: ProviderHost, email: str, member: dict[str, Any]) -> dict[str, Any
 
 
 def said(error: BaseException | None) -> str:
-    """What ``pulumi up`` shows of a refusal: the message after the exception's class."""
+    """What ``pulumi up`` shows of a refusal: the message alone (no traceback, no class)."""
     assert isinstance(error, ProviderError)
-    return error.message.removeprefix("components.live.errors.Refused: ")
+    assert "Traceback" not in error.details
+    return error.details
 
 
 def at_once(*calls: Callable[[], Any]) -> list[BaseException | None]:

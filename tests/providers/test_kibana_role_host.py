@@ -115,13 +115,19 @@ def test_existing_equal_role_is_adopted_and_a_different_one_refused(
         assert id_ == "soc" and adopted["body"] == outs["body"]
 
         kibana_controls.seed_role("analysts", {"kibana": [{"base": ["read"], "spaces": ["*"]}]})
-        checked, _ = host.check(ROLE, "analysts", {}, role_props("analysts", SOC))
-        with pytest.raises(ProviderError) as refused:
-            host.create(ROLE, "analysts", checked)
-        assert (
-            "role analysts already exists in Kibana with other privileges" in refused.value.message
+        taken = (
+            "role analysts already exists in Kibana with other privileges (kibana); "
+            "elastic-access does not overwrite it. Set adopt: true under "
+            "elastic-access:roles.analysts to take it over (its privileges become the config's), "
+            "or pick another name."
         )
-        assert "Set adopt: true" in refused.value.message
+        # Preview (a new process) refuses it at check; a create that runs anyway is one message.
+        with ProviderHost(host.config, host.secret_keys) as preview:
+            checked, failures = preview.check(ROLE, "analysts", {}, role_props("analysts", SOC))
+            assert failures == [("role", f"roles.analysts: {taken}")]
+            with pytest.raises(ProviderError) as refused:
+                preview.create(ROLE, "analysts", checked)
+        assert refused.value.details == taken
         assert live_role(sandbox, "analysts")["kibana"][0]["base"] == ["read"]
 
         create(host, "analysts", SOC, adopt=True)

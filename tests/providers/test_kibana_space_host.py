@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import requests
 
 from sandbox.controls import Controls
@@ -23,8 +24,16 @@ def live_space(sandbox: Sandbox, space_id: str) -> dict[str, Any] | None:
     return None if response.status_code == 404 else response.json()
 
 
-def checked(host: ProviderHost, space_id: str, space: dict[str, Any], **flags: bool) -> Any:
-    news, failures = host.check(SPACE, space_id, {}, space_props(space_id, space, **flags))
+def checked(
+    host: ProviderHost,
+    space_id: str,
+    space: dict[str, Any],
+    olds: dict[str, Any] | None = None,
+    **flags: bool,
+) -> Any:
+    """The checked inputs of a create (``olds`` None) or of a change of ``olds``."""
+    props = space_props(space_id, space, **flags)
+    news, failures = host.check(SPACE, space_id, olds or {}, props)
     assert failures == []
     return news
 
@@ -58,7 +67,7 @@ def test_create_diff_update_resets_what_the_config_leaves_out(
 
         # Description, initials and solution left out: Kibana's PUT would keep them (it
         # merges), so the provider sends their reset values.
-        plain = checked(host, "soc", {"name": "SOC", "color": "#D36086"})
+        plain = checked(host, "soc", {"name": "SOC", "color": "#D36086"}, news)
         assert host.diff(SPACE, "soc", id_, outs, plain).changes is True
         outs = host.update(SPACE, "soc", id_, outs, plain)
         live = live_space(sandbox, "soc")
@@ -72,7 +81,9 @@ def test_create_diff_update_resets_what_the_config_leaves_out(
 
         # allowDelete alone changes: recorded, nothing sent.
         before = len(writes(kibana_controls))
-        flagged = checked(host, "soc", {"name": "SOC", "color": "#D36086"}, allow_delete=True)
+        flagged = checked(
+            host, "soc", {"name": "SOC", "color": "#D36086"}, plain, allow_delete=True
+        )
         assert host.diff(SPACE, "soc", id_, refreshed, flagged).changes is True
         outs = host.update(SPACE, "soc", id_, refreshed, flagged)
         assert outs["allowDelete"] is True
@@ -86,20 +97,20 @@ def test_an_existing_space_is_adopted_only_when_equal_or_with_adopt(
     with kibana_host(sandbox) as host:
         _, _, outs = create(host, "soc", {"name": "SOC"})  # equal: taken over as it is
         assert outs["body"]["name"] == "SOC"
-        with ProviderHost(host.config, host.secret_keys) as other:
-            news = checked(other, "soc", SOC)
-            try:
-                other.create(SPACE, "soc", news)
-            except ProviderError as error:
-                refused = error.message
-            else:
-                raise AssertionError("an existing, different space was overwritten")
-        assert refused.endswith(
+        taken = (
             "space soc already exists in Kibana with other settings (color, description, "
             "initials); elastic-access does not overwrite it. Set adopt: true under "
             "elastic-access:spaces.soc to take it over (its settings become the config's), or "
             "pick another id."
         )
+        with ProviderHost(host.config, host.secret_keys) as other:
+            # Preview refuses it (the check)...
+            news, failures = other.check(SPACE, "soc", {}, space_props("soc", SOC))
+            assert failures == [("space", f"spaces.soc: {taken}")]
+            # ...and a create that runs anyway (it appeared after the check) is one message.
+            with pytest.raises(ProviderError) as refused:
+                other.create(SPACE, "soc", news)
+        assert refused.value.details == taken
         assert "description" not in live_space(sandbox, "soc")  # type: ignore[operator]
         _, _, outs = create(host, "soc", SOC, adopt=True)
         assert live_space(sandbox, "soc")["description"] == "Security operations"  # type: ignore[index]

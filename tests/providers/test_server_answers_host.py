@@ -40,20 +40,25 @@ def keyed() -> Any:
         (cloud_host, "elastic-access:cloudApiKey", "Elastic Cloud API key"),
     ],
 )
-def test_a_key_with_a_trailing_newline_is_refused_when_the_provider_is_configured(
+def test_a_key_with_a_trailing_newline_is_a_check_failure_not_a_traceback(
     sandbox: Sandbox, host: Any, setting: str, what: str
 ) -> None:
+    """A setting ``configure`` cannot use is the check's one failure (what preview prints),
+    and every other operation fails with that message alone."""
     props = role_props("soc", SOC) if host is kibana_host else member_props("a@x.io", {})
     type_ = ROLE if host is kibana_host else MEMBER
-    with host(sandbox, key="secret\n") as configured, pytest.raises(ProviderError) as refused:
-        configured.check(type_, "x", {}, props)
-
-    assert refused.value.message == (
-        f"components.live.errors.SetupError: {setting}: the {what} ends with whitespace (a "
-        "newline or a space left from copying it?); set it again exactly as issued"
+    message = (
+        f"{setting}: the {what} ends with whitespace (a newline or a space left from copying "
+        "it?); set it again exactly as issued"
     )
+    with host(sandbox, key="secret\n") as configured:
+        _, failures = configured.check(type_, "x", {}, props)
+        with pytest.raises(ProviderError) as refused:
+            configured.delete(type_, "x", "x", {**props, "organizationId": "42"})
+
+    assert failures == [("kibana" if host is kibana_host else "cloud", message)]
+    assert refused.value.details == message  # no traceback
     assert "secret" not in refused.value.details
-    assert "Invalid header value" not in refused.value.details
     assert writes(Controls(sandbox.kibana_url)) == []
 
 
@@ -66,8 +71,8 @@ def test_a_redirected_create_fails_and_writes_nothing(
         with pytest.raises(ProviderError) as failed:
             host.create(ROLE, "soc", checked)
 
-    assert failed.value.message.startswith(
-        "components.clients.errors.Redirected: Kibana PUT /api/security/role/soc returned 302 "
+    assert failed.value.details.startswith(
+        "Kibana PUT /api/security/role/soc returned 302 "
         "Found, redirecting to http://x.test/. elastic-access follows no redirect"
     )
     assert live_role(sandbox, "soc") is None
@@ -88,8 +93,8 @@ def test_a_role_write_answered_200_with_an_error_body_fails(
             else:
                 host.delete(ROLE, "soc", id_, outs)
 
-    assert failed.value.message.startswith(
-        f"components.clients.errors.UnexpectedResponse: Kibana {method} /api/security/role/soc "
+    assert failed.value.details.startswith(
+        f"Kibana {method} /api/security/role/soc "
         "returned 200 OK: the body is an error: (500) not saved. Not counted as done"
     )
     assert live_role(sandbox, "soc")["kibana"] == outs["body"]["kibana"]

@@ -143,4 +143,14 @@ def read_warnings(role: Mapping[str, Any]) -> list[str]:
 
 def same_role(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """Whether two bodies grant the same thing, whatever their order and defaults."""
-    return normalise(a) == normalise(b)
+    return not role_differences(a, b)
+
+
+def role_differences(desired: Mapping[str, Any], live: Mapping[str, Any]) -> list[str]:
+    """The parts in which two bodies differ, sorted: ``description``, ``kibana``,
+    ``metadata``, ``elasticsearch.<cluster|indices|remote_indices|remote_cluster|run_as>``."""
+    want, have = normalise(desired), normalise(live)
+    parts = [k for k in ("description", "kibana", "metadata") if want[k] != have[k]]
+    es_want, es_have = want["elasticsearch"], have["elasticsearch"]
+    parts += [f"elasticsearch.{k}" for k in es_want if es_want[k] != es_have[k]]
+    return sorted(parts)
