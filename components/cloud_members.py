@@ -38,7 +38,9 @@ class CloudMember(pulumi.dynamic.Resource, module="cloud", name="Member"):
     """One organization member or invitee, managed through the Elastic Cloud API."""
 
     status: pulumi.Output[str]
-    assignments: pulumi.Output[list[dict[str, Any]]]
+    # Keyed by description (atoms.as_keyed); a list in states saved before that form. Typed
+    # Any: the SDK would refuse to read an old state's list into a dict type.
+    assignments: pulumi.Output[Any]
     adopts: pulumi.Output[dict[str, Any] | None]
     kept: pulumi.Output[list[dict[str, Any]] | None]
 

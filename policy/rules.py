@@ -139,7 +139,10 @@ def no_cluster_all(props: Props) -> list[str]:
 
 
 def _atoms(props: Props) -> Iterable[Mapping[str, Any]]:
-    return [a for a in props.get("assignments") or () if isinstance(a, Mapping)]
+    # Keyed by description; a list in states saved before the keyed form.
+    assignments = props.get("assignments") or ()
+    values = assignments.values() if isinstance(assignments, Mapping) else assignments
+    return [a for a in values if isinstance(a, Mapping)]
 
 
 def admins_are_protected(props: Props) -> list[str]:

@@ -324,6 +324,15 @@ def es_check(name: str, body: dict[str, Any], profile: Profile, *, dls_licensed:
         raise EsError(
             400, "action_request_validation_exception", f"Validation Failed: 1: {_ES_NAME_MESSAGE};"
         )
+    # elasticsearch x-pack/plugin/core/.../security/support/Validation.java, Roles:
+    # MAX_DESCRIPTION_LENGTH = 1000 (Kibana's route schema allows 2048 before it).
+    description = body.get("description")
+    if isinstance(description, str) and len(description) > 1000:
+        raise EsError(
+            400,
+            "action_request_validation_exception",
+            "Validation Failed: 1: Role description must be less than 1000 characters.;",
+        )
     metadata = body.get("metadata") or {}
     if any(str(key).startswith("_") for key in metadata):
         raise EsError(

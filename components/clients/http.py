@@ -727,6 +727,9 @@ def _exception_text(exc: Exception) -> str:
     for kind, words in _CAUSES:  # NewConnectionError is a ConnectTimeoutError: errno first
         if isinstance(reason, kind) or isinstance(exc, kind):
             return words
+    for openssl, words in _TLS_WORDS.items():
+        if openssl in str(reason):
+            return words
     text = _REPR.sub("", str(reason))
     text = re.sub(r"<[^<>]*>:?\s*", "", text).strip(" :")
     return text or "the connection failed"
@@ -749,6 +752,12 @@ _ERRNO_WORDS = {
     errno.EHOSTUNREACH: "no route to the host",
     errno.ENETUNREACH: "the network is unreachable",
     errno.ETIMEDOUT: "the connection timed out",
+}
+# OpenSSL's reasons (in ssl.SSLError texts) in words, with what to change.
+_TLS_WORDS = {
+    "WRONG_VERSION_NUMBER": "the server does not speak TLS (https) on that port: is the URL http://?",
+    "CERTIFICATE_VERIFY_FAILED": "its TLS certificate is not trusted here: set the CA (caCert)",
+    "TLSV1_ALERT_PROTOCOL_VERSION": "the server refuses this client's TLS version",
 }
 _CAUSES: tuple[tuple[type[BaseException], str], ...] = (
     (ConnectTimeoutError, "the connection timed out"),

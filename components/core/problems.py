@@ -319,6 +319,11 @@ def _problem(
         )  # fmt: skip
     if kind == "too_short":
         return Problem(path, f"must have at least {error['ctx']['min_length']} item(s)")
+    if kind == "string_too_long" and isinstance(given, str):
+        return Problem(
+            path, f"is {len(given):,} characters long; {error['ctx']['max_length']:,} at most "
+            "are accepted",
+        )  # fmt: skip
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         fields = _keys_of(_annotation_at(loc, model))
         listed = f" (fields: {', '.join(fields)})" if fields else ""

@@ -64,7 +64,11 @@ def cannot_reach(what: str, error: ConnectionFailed, setting: str) -> str:
     else:
         detail = error.detail.removeprefix(f"could not reach {error.host}").strip()
         cause = detail.removeprefix("(").removesuffix(")") or "no answer"
+    if "TLS" in cause:
+        remedy = f"fix {setting} or the server's TLS set-up"
+    else:
+        remedy = f"start it, or set {setting} to one that answers"
     return (
         f"cannot reach {what} ({cause}), so nothing can be checked against it or written to "
-        f"it: start it, or set {setting} to one that answers"
+        f"it: {remedy}"
     )

@@ -22,7 +22,14 @@ from pulumi.dynamic import (
 from pydantic import ValidationError
 
 from ..clients.errors import ApiError, ConnectionFailed
-from ..core.members.atoms import Atoms, as_dicts, from_dicts, is_organization_admin, member_atoms
+from ..core.members.atoms import (
+    Atoms,
+    as_dicts,
+    as_keyed,
+    from_dicts,
+    is_organization_admin,
+    member_atoms,
+)
 from ..core.members.decisions import (
     MemberDecision,
     adoption,
@@ -55,7 +62,7 @@ def _outputs(props: dict[str, Any], live: LiveMember, kept: Atoms = frozenset())
     inputs = {k: props.get(k) for k in MEMBER_INPUTS}
     return {
         **inputs,
-        "assignments": as_dicts(live.atoms),
+        "assignments": as_keyed(live.atoms),
         "status": live.status,
         "userId": live.user_id,
         "expiresAt": live.expires_at if live.user_id is None else None,
@@ -94,7 +101,7 @@ class CloudMemberProvider(CloudProvider):
         spec, problems = self._parse(email, news)
         if spec is not None and not problems:
             atoms = member_atoms(spec, str(news["organizationId"]))
-            news = {**news, "email": email, "assignments": as_dicts(atoms)}
+            news = {**news, "email": email, "assignments": as_keyed(atoms)}
             news, problems = self._against_live(news, creating=_creating(olds, news))
         return CheckResult(news, [CheckFailure("member", str(p)) for p in problems])
 
@@ -296,7 +303,7 @@ class CloudMemberProvider(CloudProvider):
             return ReadResult(id_="", outs={})
         # The live atoms as the "old" inputs: after a refresh, preview shows live -> declared.
         inputs = {k: props.get(k) for k in MEMBER_INPUTS if k != "assignments"}
-        inputs["assignments"] = as_dicts(live.atoms)
+        inputs["assignments"] = as_keyed(live.atoms)
         if live.status == "expired":
             inputs["invitation"] = "expired"  # shown as going away: up issues a new one
         kept = from_dicts(props.get("kept")) & live.atoms

@@ -39,7 +39,7 @@ class MemberProps(TypedDict, total=False):
     organizationId: str | None
     inviteExpiresIn: str
     protected: bool
-    assignments: list[dict[str, Any]] | None
+    assignments: dict[str, dict[str, Any]] | list[dict[str, Any]] | None
     status: str | None
     userId: str | None
     expiresAt: str | None

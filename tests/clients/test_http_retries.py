@@ -389,6 +389,25 @@ def test_nothing_listening_is_named_in_words_without_library_names() -> None:
     assert "Connection(" not in str(caught.value)
 
 
+def test_https_to_a_plain_http_port_says_so_in_words() -> None:
+    """Found by a new user: ``https://`` to the sandbox's http port printed OpenSSL's
+    ``[SSL: WRONG_VERSION_NUMBER]`` and the advice to start a server that was running."""
+    from sandbox.server import Sandbox
+
+    with Sandbox() as sandbox:
+        url = sandbox.kibana_url.replace("http://", "https://")
+        client = KibanaClient(
+            KibanaConnection(url=url, api_key="sandbox"),
+            retry=RetryPolicy(max_attempts=1, max_total_seconds=5),
+        )
+        with client, pytest.raises(ConnectionFailed) as caught:
+            client.status()
+    assert "(the server does not speak TLS (https) on that port: is the URL http://?)" in str(
+        caught.value
+    )
+    assert "SSL" not in str(caught.value)
+
+
 def test_a_dropped_connection_is_named_in_words(
     kibana: KibanaClient, mock: responses.RequestsMock
 ) -> None:

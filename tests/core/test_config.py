@@ -42,6 +42,14 @@ def test_wrong_access_level_names_the_path_and_the_levels() -> None:
     ]
 
 
+def test_a_role_description_over_1000_characters_says_its_length() -> None:
+    """Elasticsearch refuses a longer one at the write (found by a new user with 1,900)."""
+    parse_config({"roles": {"r": {"description": "x" * 1000}}})
+    assert mistakes({"roles": {"r": {"description": "x" * 1900}}}) == [
+        "roles.r.description: is 1,900 characters long; 1,000 at most are accepted"
+    ]
+
+
 def test_unknown_solution_lists_the_solutions() -> None:
     assert mistakes({"roles": {"r": {"cases": {"siem": "all"}}}}) == [
         "roles.r.cases.siem: 'siem' is not allowed; allowed: observability, security, stack"

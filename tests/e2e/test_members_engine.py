@@ -7,6 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from pulumi import automation as auto
+
 from sandbox.controls import Controls
 from sandbox.server import Sandbox
 from tests.e2e.conftest import SECRET
@@ -117,3 +119,44 @@ def test_a_promotion_lands_before_the_demotion_it_makes_safe(
     stack.parallel = 8
     assert stack.up().changed() == dict.fromkeys(after, "update")
     assert admins(sandbox, SECRET) == ["carol@example.com"]
+
+
+def test_a_grant_added_to_a_member_previews_as_that_grant_alone(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """Reported by a new user: adding ``deployments: {all: deployment-viewer}`` to a billing
+    admin previewed as ``~ role: "billing-admin" => "deployment-viewer"`` (a list diffed by
+    position reads as a demotion); keyed by description, the diff shows the one grant added."""
+    alice = "alice@example.com"
+    members_stack(sandbox, tmp_path, {alice: {"organization": "billing-admin"}}).up()
+    more = {"organization": "billing-admin", "deployments": {"all": "deployment-viewer"}}
+    stack = members_stack(sandbox, tmp_path, {alice: more})
+    assert stack.preview(diff=True).changed() == {alice: "update"}
+    lines = [line.strip() for line in stack.output]
+    assert "+ deployment-viewer on all deployments: {" in lines
+    assert "billing-admin on the organization   : {" in lines  # shown unchanged
+    assert not [line for line in lines if "=>" in line or line.startswith("- ")]
+    stack.up()
+    assert stack.preview().changed() == {}
+
+
+def test_a_member_saved_with_the_list_form_previews_no_change(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """States saved before the keyed form hold ``assignments`` as a list: they still diff by
+    meaning (no change shown for the same grants), and the next change saves the keyed form."""
+    bob = "bob@example.com"
+    stack = members_stack(sandbox, tmp_path, {bob: VIEWER_ALL})
+    stack.up()
+    deployment = stack.exported()
+    rewritten = 0
+    for resource in deployment["resources"]:
+        for key in ("inputs", "outputs"):
+            held = resource.get(key, {}).get("assignments")
+            if isinstance(held, dict):
+                resource[key]["assignments"] = list(held.values())
+                rewritten += 1
+    assert rewritten == 2  # the member's inputs and outputs
+    stack.stack.import_stack(auto.Deployment(version=3, deployment=deployment))
+    assert stack.preview().changed() == {}
+    assert stack.refresh().changed() == {}

@@ -18,8 +18,10 @@ from sandbox.server import Sandbox
 from tests.e2e.test_policy_engine import PACK
 from tests.support.engine import EngineDeployment, require_engine
 
-ROLES = 80
-DESCRIPTION = "Security cases for the SOC rota. " * 57  # 1,881 characters (Kibana allows 2,048)
+ROLES = 160
+DESCRIPTION = (
+    "Security cases for the SOC rota. " * 30
+)  # 990 characters (Elasticsearch allows 1,000)
 
 
 def config(sandbox: Sandbox) -> dict[str, object]:

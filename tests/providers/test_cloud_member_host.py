@@ -336,9 +336,13 @@ def test_an_existing_member_can_be_imported_from_its_email_alone(
         props = {"__provider": member_props(BOB, {})["__provider"]}
         id_, outs, inputs = host.read(MEMBER, BOB, BOB, props)
     assert id_ == BOB and outs["status"] == "active"
-    assert outs["assignments"] == [
-        {"role": "billing-admin", "scope": "organization", "target": ORG}
-    ]
+    assert outs["assignments"] == {
+        "billing-admin on the organization": {
+            "role": "billing-admin",
+            "scope": "organization",
+            "target": ORG,
+        }
+    }
     assert inputs is not None and inputs["organizationId"] == ORG
 
 

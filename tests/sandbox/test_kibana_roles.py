@@ -326,6 +326,17 @@ def test_metadata_underscore_and_reserved_name(kibana: Api) -> None:
     assert "Role [superuser] is reserved and may not be used." in response.json()["message"]
 
 
+def test_a_description_over_1000_characters_is_refused_by_elasticsearch(kibana: Api) -> None:
+    """Kibana's schema allows 2,048; Elasticsearch's Validation.Roles refuses over 1,000."""
+    assert (
+        kibana("PUT", "/api/security/role/r", json={"description": "x" * 1000}).status_code == 204
+    )
+    response = kibana("PUT", "/api/security/role/r2", json={"description": "x" * 1001})
+    assert response.status_code == 400
+    assert "Role description must be less than 1000 characters." in response.json()["message"]
+    assert kibana("GET", "/api/security/role/r2").status_code == 404
+
+
 def test_dls_needs_platinum(make_sandbox: Callable[..., Sandbox]) -> None:
     sandbox = make_sandbox(license="basic")
     api = Api(sandbox.kibana_url, {"Authorization": "ApiKey sandbox", "kbn-xsrf": "x"})

@@ -200,9 +200,21 @@ def as_dicts(atoms: Iterable[Atom]) -> list[dict[str, Any]]:
     return [a.as_dict() for a in sorted(atoms)]
 
 
-def from_dicts(items: Iterable[Mapping[str, Any]] | None) -> Atoms:
-    """The atoms of ``as_dicts`` output (None: no atom)."""
-    return frozenset(Atom.from_dict(item) for item in items or ())
+def as_keyed(atoms: Iterable[Atom]) -> dict[str, dict[str, Any]]:
+    """Atoms keyed by their description (``{"deployment-viewer on all deployments": {...}}``):
+    a member resource's ``assignments``. The engine diffs a list by position, so in a list one
+    added grant would show as every later grant changing; keyed, a preview shows exactly the
+    grants added and removed."""
+    return {a.describe(): a.as_dict() for a in sorted(atoms)}
+
+
+def from_dicts(
+    items: Iterable[Mapping[str, Any]] | Mapping[str, Mapping[str, Any]] | None,
+) -> Atoms:
+    """The atoms of ``as_keyed`` output, or of ``as_dicts`` (a list: the form states saved by
+    versions before the keyed one hold; None: no atom)."""
+    values = items.values() if isinstance(items, Mapping) else items
+    return frozenset(Atom.from_dict(item) for item in values or ())
 
 
 # ---------------------------------------------------------------- change

@@ -99,7 +99,9 @@ class KibanaEntry(ConfigModel):
 class RoleSpec(ConfigModel):
     """One entry of ``elastic-access:roles``: shorthands plus raw privileges."""
 
-    description: str = Field(default="", max_length=2048)
+    # Kibana's role route allows 2,048 characters; Elasticsearch then refuses over 1,000
+    # (x-pack/plugin/core/.../security/support/Validation.java, Roles.MAX_DESCRIPTION_LENGTH).
+    description: str = Field(default="", max_length=1000)
     spaces: list[str] = Field(default_factory=lambda: ["*"])
     cases: dict[Solution, AccessSpec] = Field(default_factory=dict)
     connectors: AccessSpec | None = None
