@@ -99,7 +99,7 @@ preview: stack
 
 # The drift check: fails when what is live is not what the stack declares.
 refresh: stack
-	$(PULUMI_RUN) preview $(STACK_ARGS) --refresh --expect-no-changes --non-interactive
+	$(PULUMI_RUN) preview $(STACK_ARGS) --refresh --expect-no-changes --diff --non-interactive
 
 destroy: stack
 	$(PULUMI_RUN) destroy $(STACK_ARGS) --yes --non-interactive

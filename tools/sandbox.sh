@@ -72,7 +72,8 @@ start() {
   rm -f "$dir/pid" "$dir/ports"
   for p in "$port" "$cloud_port"; do
     if ! free "$p"; then
-      echo "make: port $p is in use by another program (a Kibana?), so the sandbox cannot listen there. Stop that program, or choose other ports: make up $(suggestion) (and the same on every later make command, or export them)" >&2
+      what=$([ "$p" = "$port" ] && echo "a Kibana?" || echo "the Cloud port")
+      echo "make: port $p is in use by another program ($what), so the sandbox cannot listen there. Stop that program, or choose other ports: make up $(suggestion) (and the same on every later make command, or export them)" >&2
       return 1
     fi
   done

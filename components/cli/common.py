@@ -14,7 +14,7 @@ from ..core.stack import LoadedConfig, StackConfig, read_stack_file, validate_st
 from ..core.target import KibanaSettings, configured_target
 from ..core.versions import KibanaTarget
 from ..live.cloud import LiveCloud
-from ..live.errors import SetupError
+from ..live.errors import MissingCredential, SetupError
 from ..live.kibana import LiveKibana
 from ..live.settings import ENV_CREDENTIALS, cloud_connection, kibana_connection
 
@@ -144,6 +144,13 @@ def connect_kibana(settings: KibanaSettings, *, url_from: str) -> LiveKibana:
     try:
         connection = kibana_connection(settings, url_from=url_from, credential_from=ENV_CREDENTIALS)
         return LiveKibana(settings, connection, retry=RETRY)
+    except MissingCredential as error:
+        # A user who followed the README has the key as a stack secret, which only pulumi
+        # decrypts (found by a new user: "no credential" read as "your secret is not there").
+        raise UsageError(
+            f"{error} (the elastic-access commands read credentials from the environment only: "
+            "a secret set with pulumi config set --secret is for pulumi preview and up)"
+        ) from None
     except SetupError as error:
         raise UsageError(str(error)) from None
 

@@ -319,5 +319,7 @@ def test_no_credential_says_which_variables_provide_one(
         assert main(["validate", "--config", write(tmp_path), "--live"]) == 2
     assert capsys.readouterr().err.strip() == (
         "elastic-access: no Kibana credential: set env KIBANA_API_KEY, or "
-        "KIBANA_USERNAME and KIBANA_PASSWORD"
+        "KIBANA_USERNAME and KIBANA_PASSWORD (the elastic-access commands read credentials from "
+        "the environment only: a secret set with pulumi config set --secret is for pulumi "
+        "preview and up)"
     )

@@ -157,8 +157,9 @@ def test_a_protected_member_is_never_demoted() -> None:
     decision = decide("bob@example.com", bob, VIEWER, protect=["Bob@Example.com"])
     assert decision.refusal == (
         "bob@example.com is in cloud.protect: elastic-access never demotes it, but the config "
-        "drops billing-admin on the organization. Keep those roles in members.bob@example.com, "
-        "or remove it from cloud.protect."
+        "drops billing-admin on the organization. Keep those roles in members.bob@example.com; "
+        "to change them, remove it from cloud.protect (taking organization-admin from the last "
+        "admin stays refused: make another member organization-admin first)."
     )
 
 

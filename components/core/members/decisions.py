@@ -226,8 +226,9 @@ def _protected(email: str, protect: Iterable[str]) -> bool:
 def _protected_loses(email: str, lost: Atoms) -> str:
     return (
         f"{email} is in cloud.protect: elastic-access never demotes it, but the config drops "
-        f"{describe_all(lost)}. Keep those roles in members.{email}, or remove it from "
-        "cloud.protect."
+        f"{describe_all(lost)}. Keep those roles in members.{email}; to change them, remove it "
+        "from cloud.protect (taking organization-admin from the last admin stays refused: make "
+        "another member organization-admin first)."
     )
 
 
