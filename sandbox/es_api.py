@@ -60,13 +60,14 @@ def authorize(ctx: Context, req: Request, route: Route | None) -> Response | Non
     credential = credential.strip()
     if scheme.lower() == "apikey" and credential in (ctx.api_key, ctx.readonly_api_key or None):
         return None
-    if scheme.lower() == "basic" and _basic_ok(credential, ctx.api_key):
+    if scheme.lower() == "basic" and basic_ok(credential, ctx.api_key):
         return None
     challenge = 'Basic realm="security", charset="UTF-8", ApiKey'
     return es_error(401, _security_exception(401, _AUTHENTICATE), {"WWW-Authenticate": challenge})
 
 
-def _basic_ok(credential: str, password: str) -> bool:
+def basic_ok(credential: str, password: str) -> bool:
+    """Whether a Basic credential is the sandbox's user with ``password`` (Kibana and ES alike)."""
     try:
         decoded = base64.b64decode(credential, validate=True).decode()
     except (binascii.Error, UnicodeDecodeError):

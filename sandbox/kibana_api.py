@@ -8,13 +8,12 @@ merges ``metadata``, reserved roles exist from the start (hidden from the list o
 
 from __future__ import annotations
 
-import base64
-import binascii
 import copy
 from typing import Any
 
 from sandbox import es_catalog, spaces_api
 from sandbox.context import Context
+from sandbox.es_api import BASIC_USER, basic_ok
 from sandbox.kibana_catalog import (
     RESERVED_ROLES,
     features_body,
@@ -32,7 +31,6 @@ from sandbox.kibana_validation import (
 from sandbox.state import iso
 from sandbox.web import BadJson, Request, Response, Route, kibana_error
 
-BASIC_USER = "elastic"
 KIBANA_UUID = "00000000-0000-4000-8000-000000000000"
 INTERNAL_ORIGIN = "x-elastic-internal-origin"
 _UNAUTHENTICATED = (
@@ -63,7 +61,7 @@ def authorize(ctx: Context, req: Request, route: Route | None) -> Response | Non
         pass
     elif scheme.lower() == "apikey" and ctx.readonly_api_key and credential == ctx.readonly_api_key:
         readonly = True
-    elif scheme.lower() == "basic" and _basic_ok(credential, ctx.api_key):
+    elif scheme.lower() == "basic" and basic_ok(credential, ctx.api_key):
         pass
     else:
         return kibana_error(401, _UNAUTHENTICATED)
@@ -82,14 +80,6 @@ def authorize(ctx: Context, req: Request, route: Route | None) -> Response | Non
             f"[security_exception\n\tRoot causes:\n\t\tsecurity_exception: {reason}]: {reason}",
         )
     return None
-
-
-def _basic_ok(credential: str, password: str) -> bool:
-    try:
-        decoded = base64.b64decode(credential, validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        return False
-    return decoded == f"{BASIC_USER}:{password}"
 
 
 # ---------------------------------------------------------------- stored form

@@ -105,10 +105,20 @@ class KibanaProvider(ResourceProvider):
         raise NotImplementedError
 
 
-def written_on(target: KibanaTarget, identity: TargetIdentity) -> dict[str, Any]:
-    """The outputs that record where an object lives (``target``: ``{url, cluster}``) and the
-    release it was written for (``kibanaVersion``, ``flavor``, ``project``)."""
+def written_on(
+    props: dict[str, Any],
+    inputs: tuple[str, ...],
+    body: Body,
+    target: KibanaTarget,
+    identity: TargetIdentity,
+) -> dict[str, Any]:
+    """An object's outputs: its ``inputs`` as given in ``props``, its ``body`` (normalised by
+    the caller, each kind its own way), where
+    it lives (``target``: ``{url, cluster}``) and the release it was written for
+    (``kibanaVersion``, ``flavor``, ``project``)."""
     return {
+        **{k: props.get(k) for k in inputs},
+        "body": body,
         "target": identity.saved(),
         "kibanaVersion": str(target.version),
         "flavor": target.flavor,

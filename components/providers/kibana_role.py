@@ -25,8 +25,6 @@ from ..core.roles.body import Body, normalise, put_body, role_differences
 from ..core.roles.expand import render
 from ..core.roles.flatten import flatten
 from ..core.roles.spec import RoleSpec
-from ..core.target import TargetIdentity
-from ..core.versions import KibanaTarget
 from ..live.cache import together
 from ..live.errors import Refused
 from ..live.kibana import refuse_reserved
@@ -37,17 +35,6 @@ from .unknowns import refuse_unknown, unknown_diff
 
 def _spec(props: dict[str, Any]) -> RoleSpec:
     return RoleSpec.model_validate(props.get("role") or {})
-
-
-def _outputs(
-    props: dict[str, Any], body: Body, target: KibanaTarget, identity: TargetIdentity
-) -> dict[str, Any]:
-    inputs = {k: props.get(k) for k in ROLE_INPUTS}
-    return {
-        **inputs,
-        "body": normalise(body),
-        **written_on(target, identity),
-    }
 
 
 class KibanaRoleProvider(KibanaProvider):
@@ -103,7 +90,7 @@ class KibanaRoleProvider(KibanaProvider):
             self._live.put_role(name, body, create_only=False)
         else:
             self._create_only(name, body)
-        return CreateResult(name, _outputs(props, body, target, identity))
+        return CreateResult(name, written_on(props, ROLE_INPUTS, normalise(body), target, identity))
 
     def _create_only(self, name: str, body: Body) -> None:
         try:
@@ -122,7 +109,7 @@ class KibanaRoleProvider(KibanaProvider):
         target, identity = together(self._live.target, self._live.identity)
         body = put_body(render(_spec(news), target), normalised=True)
         self._live.put_role(str(news["name"]), body, create_only=False)
-        return UpdateResult(_outputs(news, body, target, identity))
+        return UpdateResult(written_on(news, ROLE_INPUTS, normalise(body), target, identity))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """The live role, normalised (refresh), read on the cluster it lives on; a changed
@@ -138,7 +125,7 @@ class KibanaRoleProvider(KibanaProvider):
             inputs["role"] = flatten(live, target)
         identity = kibana.identity()
         inputs["body"], inputs["target"] = body, identity.saved()
-        outputs = _outputs(inputs, live, target, identity)
+        outputs = written_on(inputs, ROLE_INPUTS, normalise(live), target, identity)
         return ReadResult(id_=id_, outs=outputs, inputs=inputs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:

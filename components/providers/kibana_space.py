@@ -27,7 +27,6 @@ from ..core.spaces.expand import Body, create_body, update_body
 from ..core.spaces.flatten import differences, flatten, normalise
 from ..core.spaces.spec import DEFAULT_SPACE, SpaceSpec
 from ..core.target import TargetIdentity
-from ..core.versions import KibanaTarget
 from ..live.cache import together
 from ..live.errors import Refused
 from .engine_log import warn
@@ -44,16 +43,6 @@ def _spec(props: dict[str, Any]) -> SpaceSpec:
             "allowDelete": bool(props.get("allowDelete")),
         }
     )
-
-
-def _outputs(
-    props: dict[str, Any], body: Body, target: KibanaTarget, identity: TargetIdentity
-) -> dict[str, Any]:
-    return {
-        **{k: props.get(k) for k in SPACE_INPUTS},
-        "body": normalise(body),
-        **written_on(target, identity),
-    }
 
 
 def left_in_kibana(space_id: str, where: str) -> str:
@@ -121,7 +110,8 @@ class KibanaSpaceProvider(KibanaProvider):
             self._live.create_space(body)
         except Conflict:
             body = self._take_over(space_id, spec, body)  # one message, no chained 409
-        return CreateResult(space_id, _outputs(props, body, target, identity))
+        outputs = written_on(props, SPACE_INPUTS, normalise(body), target, identity)
+        return CreateResult(space_id, outputs)
 
     def _take_over(self, space_id: str, spec: SpaceSpec, body: Body) -> Body:
         """The existing space's body once it is the config's: as it is when equal, else
@@ -151,7 +141,7 @@ class KibanaSpaceProvider(KibanaProvider):
             self._live.put_space(id_, body)
         else:
             body = saved
-        return UpdateResult(_outputs(news, body, target, identity))
+        return UpdateResult(written_on(news, SPACE_INPUTS, normalise(body), target, identity))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """The live space, normalised (refresh), read where it lives; a changed space's config
@@ -167,7 +157,7 @@ class KibanaSpaceProvider(KibanaProvider):
             inputs["space"] = flatten(space)
         identity = live.identity()
         inputs["body"], inputs["target"] = body, identity.saved()
-        outputs = _outputs(inputs, space, target, identity)
+        outputs = written_on(inputs, SPACE_INPUTS, normalise(space), target, identity)
         return ReadResult(id_=id_, outs=outputs, inputs=inputs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
